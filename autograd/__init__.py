@@ -1,0 +1,33 @@
+"""chainrule's autograd: a scalar reverse-mode engine for learning, teaching and debugging backprop.
+
+>>> from autograd import Value
+>>> x, y, z = Value(-2.0), Value(5.0), Value(-4.0)
+>>> f = (x + y) * z
+>>> f.backward()
+>>> x.grad, y.grad, z.grad
+(-4.0, -4.0, 3.0)
+"""
+
+from autograd.functional import grad, value_and_grad
+from autograd.grad_mode import is_recording, no_grad
+from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
+from autograd.graph import Step, backward_steps, topological_order, zero_grad
+from autograd.report import summary
+from autograd.value import Value, maximum
+
+__all__ = [
+    "GradcheckError",
+    "Step",
+    "Value",
+    "backward_steps",
+    "grad",
+    "gradcheck",
+    "is_recording",
+    "maximum",
+    "no_grad",
+    "numerical_grad",
+    "summary",
+    "topological_order",
+    "value_and_grad",
+    "zero_grad",
+]

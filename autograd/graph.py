@@ -1,0 +1,160 @@
+"""Graph walks: topological order, backward, backward one step at a time, zero_grad.
+
+Gradient semantics (as PyTorch's accumulation): each ``backward()`` adds d(root)/d(node), times the
+seed, to every node's ``.grad`` exactly once. Gradients arriving along several paths are summed, so
+``x * x`` gives 2x and a diamond adds both branches. Gradients already on the nodes are never
+propagated again: a second ``backward()`` therefore doubles every gradient exactly.
+
+Nothing here is recursive: a chain of a million gates is walked with an explicit stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from autograd.value import Value
+
+_depth = attrgetter("_depth")
+
+
+def topological_order(root: Value) -> list[Value]:
+    """Every node ``root`` was computed from (and root), inputs before the gates that use them.
+
+    Nodes are collected by a depth-first walk from ``root`` that takes each gate's inputs in
+    argument order, then sorted (stably) by depth: leaves first in the order the walk met them,
+    then every gate after all of its inputs. The same graph always gives the same order.
+    """
+    seen = {root}
+    found = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        b = node._b
+        if b is not None and b not in seen:
+            seen.add(b)
+            stack.append(b)
+        a = node._a
+        if a is not None and a not in seen:
+            seen.add(a)
+            stack.append(a)
+    found.sort(key=_depth)
+    return found
+
+
+def backward_order(root: Value) -> list[Value]:
+    """The order backward visits nodes: deepest first, so each gradient is complete when used."""
+    order = topological_order(root)
+    order.reverse()
+    return order
+
+
+def _seed(grad: Any) -> float:
+    from autograd.value import as_float
+
+    return as_float(grad, "backward grad")
+
+
+def _finish(order: list[Value], previous: list[float]) -> None:
+    """Add back the gradients the nodes held before this pass; undo everything on overflow."""
+    overflowed = None
+    for node, before in zip(order, previous):
+        g = node.grad + before
+        node.grad = g
+        if g - g:  # inf - inf and nan - nan are nan; finite g - g is 0.0
+            overflowed = node
+    if overflowed is not None:
+        for node, before in zip(order, previous):
+            node.grad = before
+        name = overflowed.label or repr(overflowed)
+        raise OverflowError(
+            f"the gradient at {name} overflowed a float during backward; gradients were left as "
+            "they were. Rescale the inputs or the seed."
+        )
+
+
+def backward(root: Value, grad: Any = 1.0) -> None:
+    """Reverse-mode pass: node.grad += grad * d root / d node, for every node in root's graph."""
+    seed = _seed(grad)
+    order = backward_order(root)
+    previous = [node.grad for node in order]
+    for node in order:
+        node.grad = 0.0
+    root.grad = seed
+    for node in order:
+        a = node._a
+        if a is not None:
+            upstream = node.grad
+            a.grad += node._la * upstream
+            b = node._b
+            if b is not None:
+                b.grad += node._lb * upstream
+    _finish(order, previous)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One edge of backward: ``gate`` passes gradient to its input number ``index``.
+
+    ``contribution = local * upstream``: the local gradient d gate / d input times the upstream
+    gradient d root / d gate. ``input_grad`` is the input's gradient from this pass so far,
+    contribution included.
+    """
+
+    gate: Value
+    input: Value
+    index: int
+    upstream: float
+    local: float
+    contribution: float
+    input_grad: float
+
+
+def backward_steps(root: Value, grad: Any = 1.0) -> Iterator[Step]:
+    """``backward()`` one edge at a time, yielding a :class:`Step` per (gate, input) edge.
+
+    The edges come in the order backward visits them, with the same arithmetic, so draining the
+    generator leaves exactly the gradients ``backward()`` leaves. While it runs, ``.grad`` holds
+    this pass's gradients; gradients from earlier passes are added back when it finishes (or is
+    closed early).
+    """
+    seed = _seed(grad)
+    order = backward_order(root)
+    previous = [node.grad for node in order]
+    for node in order:
+        node.grad = 0.0
+    root.grad = seed
+    try:
+        for node in order:
+            upstream = node.grad
+            for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
+                parent.grad += local * upstream
+                yield Step(node, parent, index, upstream, local, local * upstream, parent.grad)
+    finally:
+        _finish(order, previous)
+
+
+def zero_grad(root: Value) -> None:
+    """Set ``.grad`` to 0.0 on root and every node it was computed from."""
+    for node in topological_order(root):
+        node.grad = 0.0
+
+
+def count_nodes(root: Value) -> int:
+    """How many nodes root's graph has (root included)."""
+    return len(topological_order(root))
+
+
+__all__ = [
+    "Step",
+    "backward",
+    "backward_order",
+    "backward_steps",
+    "count_nodes",
+    "topological_order",
+    "zero_grad",
+]

@@ -1,0 +1,327 @@
+"""``Value``: one scalar node of the computation graph.
+
+A gate's output remembers the gate (an :class:`~autograd.ops.Op` from the op table), its one or two
+inputs, and the local derivative with respect to each input, computed during the forward pass by the
+op's rule. Backward is then a tight loop ``input.grad += local * node.grad`` (see
+:mod:`autograd.graph`), and the stepper shows exactly the slides' "[local] x [upstream]".
+
+Every gate has at most two inputs, so they live in two slots (``_a``, ``_b``) with their local
+derivatives (``_la``, ``_lb``) instead of in tuples: a node costs about 150 bytes, not 250.
+``_depth`` is 0 for leaves and 1 + the deepest input for gates; backward visits nodes from the
+deepest to the shallowest, so a node's gradient is complete before it is passed on.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Union
+
+from autograd import graph, ops
+from autograd.grad_mode import is_recording
+from autograd.ops import CONSTANT, LEAF, Op
+
+if TYPE_CHECKING:
+    from autograd.graph import Step
+
+Number = Union[int, float]
+Operand = Union["Value", int, float]
+
+_INF = math.inf
+_new = object.__new__
+
+
+def as_float(x: Any, what: str = "Value data") -> float:
+    """``x`` as a finite float, or a TypeError/ValueError that names it and says what to do."""
+    if type(x) is float:
+        f = x
+    elif isinstance(x, numbers.Real) and not isinstance(x, bool):
+        try:
+            f = float(x)
+        except OverflowError:
+            raise ValueError(f"{what} {x!r} is too large for a float") from None
+    elif isinstance(x, Value):
+        raise TypeError(
+            f"{what} must be a number, got a Value {x!r}; use value.data or value.detach()"
+        )
+    else:
+        raise TypeError(
+            f"{what} must be a real number (int, float or numpy scalar), got "
+            f"{type(x).__name__} {x!r}; convert it first, for example float(...)"
+        )
+    if not -_INF < f < _INF:
+        raise ValueError(f"{what} must be finite, got {f!r}")
+    return f
+
+
+def _leaf(data: float, op: Op = LEAF) -> Value:
+    node = _new(Value)
+    node.data = data
+    node.grad = 0.0
+    node.label = None
+    node._gate = op
+    node._a = node._b = node._la = node._lb = None
+    node._depth = 0
+    return node
+
+
+def _operand(other: Operand) -> Value:
+    """A Value as is; a plain number as a constant leaf (drawn folded into its gate: ``*-1``)."""
+    if type(other) is Value:
+        return other
+    return _leaf(as_float(other, "operand"), CONSTANT)
+
+
+def _too_large(op: Op, inputs: tuple[float, ...], what: str) -> OverflowError:
+    args = ", ".join(repr(x) for x in inputs)
+    return OverflowError(f"{op.name}({args}): the {what} overflows a float; rescale the inputs")
+
+
+def _unary(op: Op, x: Value) -> Value:
+    """Apply a one-input gate: run its rule on floats and record the local derivative."""
+    out, local = op.rule(x.data)
+    if not -_INF < out < _INF:
+        raise _too_large(op, (x.data,), "result")
+    if not -_INF < local < _INF:
+        raise _too_large(op, (x.data,), "local derivative")
+    node = _leaf(out)
+    if is_recording():
+        node._gate = op
+        node._a = x
+        node._la = local
+        node._depth = x._depth + 1
+    return node
+
+
+def _binary(op: Op, x: Value, y: Value) -> Value:
+    """Apply a two-input gate: run its rule on floats and record both local derivatives."""
+    out, local_x, local_y = op.rule(x.data, y.data)
+    if not -_INF < out < _INF:
+        raise _too_large(op, (x.data, y.data), "result")
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = None
+    if is_recording():
+        node._gate = op
+        node._a = x
+        node._b = y
+        node._la = local_x
+        node._lb = local_y
+        dx = x._depth
+        dy = y._depth
+        node._depth = (dx if dx > dy else dy) + 1
+    else:
+        node._gate = LEAF
+        node._a = node._b = node._la = node._lb = None
+        node._depth = 0
+    return node
+
+
+class Value:
+    """A scalar in a computation graph, with the gradient backward leaves on it.
+
+    >>> x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+    >>> f = (x + y) * z
+    >>> f.backward()
+    >>> f.data, x.grad, y.grad, z.grad
+    (-12.0, -4.0, -4.0, 3.0)
+    """
+
+    __slots__ = ("data", "grad", "label", "_gate", "_a", "_b", "_la", "_lb", "_depth")
+    __array_ufunc__ = None  # numpy defers to Value's own (reflected) operators
+
+    data: float
+    grad: float
+    label: str | None
+    _gate: Op
+    _a: Value | None
+    _b: Value | None
+    _la: Any
+    _lb: Any
+    _depth: int
+
+    def __init__(self, data: Number, label: str | None = None) -> None:
+        if label is not None and not isinstance(label, str):
+            raise TypeError(f"label must be a str or None, got {type(label).__name__} {label!r}")
+        self.data = as_float(data)
+        self.grad = 0.0
+        self.label = label
+        self._gate = LEAF
+        self._a = self._b = self._la = self._lb = None
+        self._depth = 0
+
+    # -- what the node is ---------------------------------------------------------------------
+
+    @property
+    def gate(self) -> Op:
+        """The op that made this node (``ops.LEAF`` or ``ops.CONSTANT`` for leaves)."""
+        return self._gate
+
+    @property
+    def op(self) -> str:
+        """The gate's symbol as diagrams show it ('+', '*', 'exp', '1/x', ...); '' for leaves."""
+        return self._gate.symbol
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The gate's inputs, in argument order; () for leaves."""
+        if self._a is None:
+            return ()
+        if self._b is None:
+            return (self._a,)
+        return (self._a, self._b)
+
+    @property
+    def local_grads(self) -> tuple[float, ...]:
+        """d self / d input for each input, as the forward pass computed them."""
+        if self._a is None:
+            return ()
+        if self._b is None:
+            return (self._la,)
+        return (self._la, self._lb)
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for inputs, parameters and constants: nodes no gate produced."""
+        return self._a is None
+
+    @property
+    def is_constant(self) -> bool:
+        """True for a plain number used in an op (the 2 in ``2 * x``)."""
+        return self._gate is CONSTANT
+
+    # micrograd compatibility: same information under micrograd's names
+    @property
+    def _op(self) -> str:
+        return self._gate.symbol
+
+    @property
+    def _prev(self) -> tuple[Value, ...]:
+        return self.parents
+
+    def item(self) -> float:
+        """The forward value as a float."""
+        return self.data
+
+    def __repr__(self) -> str:
+        return f"Value(data={self.data}, grad={self.grad})"
+
+    def __format__(self, spec: str) -> str:
+        return format(self.data, spec) if spec else repr(self)
+
+    # -- primitive gates ----------------------------------------------------------------------
+
+    def __add__(self, other: Operand) -> Value:
+        return _binary(ops.ADD, self, _operand(other))
+
+    def __radd__(self, other: Operand) -> Value:
+        return _binary(ops.ADD, _operand(other), self)
+
+    def __mul__(self, other: Operand) -> Value:
+        return _binary(ops.MUL, self, _operand(other))
+
+    def __rmul__(self, other: Operand) -> Value:
+        return _binary(ops.MUL, _operand(other), self)
+
+    def max(self, other: Operand) -> Value:
+        """max(self, other); the gradient goes to the larger input (half each on a tie)."""
+        return _binary(ops.MAX, self, _operand(other))
+
+    def exp(self) -> Value:
+        """e**self."""
+        return _unary(ops.EXP, self)
+
+    def reciprocal(self) -> Value:
+        """1 / self."""
+        return _unary(ops.RECIPROCAL, self)
+
+    def log(self) -> Value:
+        """Natural logarithm."""
+        return _unary(ops.LOG, self)
+
+    def __pow__(self, exponent: Number) -> Value:
+        if isinstance(exponent, Value):
+            raise TypeError(
+                "only constant exponents are supported (x ** 2, x ** 0.5); for a Value exponent "
+                "y write (y * x.log()).exp()"
+            )
+        return _unary(ops.pow_op(as_float(exponent, "exponent")), self)
+
+    # -- fused gates (one local derivative each, see autograd.ops) -------------------------------
+
+    def relu(self) -> Value:
+        """max(self, 0) as one gate; local derivative 0 at 0."""
+        return _unary(ops.RELU, self)
+
+    def sigmoid(self) -> Value:
+        """1 / (1 + e^-self) as one gate with local derivative s(1 - s)."""
+        return _unary(ops.SIGMOID, self)
+
+    def tanh(self) -> Value:
+        """tanh as one gate with local derivative 1 - t^2."""
+        return _unary(ops.TANH, self)
+
+    def softplus(self) -> Value:
+        """log(1 + e^self) as one gate with local derivative sigmoid(self)."""
+        return _unary(ops.SOFTPLUS, self)
+
+    # -- composed from the gates above ----------------------------------------------------------
+
+    def __neg__(self) -> Value:
+        return self * -1.0
+
+    def __sub__(self, other: Operand) -> Value:
+        if isinstance(other, Value):
+            return self + (-other)
+        return self + (-as_float(other, "operand"))
+
+    def __rsub__(self, other: Operand) -> Value:
+        return (-self) + as_float(other, "operand")
+
+    def __truediv__(self, other: Operand) -> Value:
+        if isinstance(other, Value):
+            return self * other.reciprocal()
+        divisor = as_float(other, "divisor")
+        if divisor == 0.0:
+            raise ZeroDivisionError(f"{self!r} / 0: division by zero")
+        return self * (1.0 / divisor)
+
+    def __rtruediv__(self, other: Operand) -> Value:
+        if not isinstance(other, Value) and as_float(other, "dividend") == 1.0:
+            return self.reciprocal()
+        return other * self.reciprocal()
+
+    def __rpow__(self, base: Number) -> Value:
+        b = as_float(base, "base")
+        if b <= 0.0:
+            raise ValueError(f"{b!r} ** x needs a positive base (it is computed as exp(x log b))")
+        return (self * math.log(b)).exp()
+
+    # -- gradients ------------------------------------------------------------------------------
+
+    def backward(self, grad: Number = 1.0) -> None:
+        """Add d self / d node, times ``grad``, to every node's ``.grad`` (see autograd.graph)."""
+        graph.backward(self, grad)
+
+    def backward_steps(self, grad: Number = 1.0) -> Iterator[Step]:
+        """Backward one (gate, input) edge at a time; see :func:`autograd.graph.backward_steps`."""
+        return graph.backward_steps(self, grad)
+
+    def zero_grad(self) -> None:
+        """Set ``.grad`` to 0 on this node and every node it was computed from."""
+        graph.zero_grad(self)
+
+    def detach(self) -> Value:
+        """A new leaf with the same data and label, cut off from this graph."""
+        return Value(self.data, self.label)
+
+
+def maximum(a: Operand, b: Operand) -> Value:
+    """max(a, b) as one gate; either side may be a plain number."""
+    if isinstance(a, Value):
+        return a.max(b)
+    if isinstance(b, Value):
+        return _binary(ops.MAX, _operand(a), b)
+    raise TypeError("maximum needs at least one Value; for two numbers use the built-in max")
