@@ -6,8 +6,9 @@ Each gate is an :class:`Op` whose ``rule`` maps the gate's inputs to a tuple::
 
 The rules are written with plain arithmetic and the generic functions below (``exp``, ``log``,
 ``sigmoid``, ...), so the *same* rule runs on floats (the forward pass stores the local
-derivatives as floats on the new node) and on Values (to differentiate a derivative again). Backward, the stepper, the drawings and the gradient checks all read
-these rules; no derivative is written anywhere else.
+derivatives as floats on the new node) and on Values (to differentiate a derivative again).
+Backward, the stepper, the drawings and the gradient checks all read these rules; no derivative
+is written anywhere else.
 
 Kinks and ties (documented choice, a valid subgradient in every case):
 
