@@ -39,8 +39,8 @@ test: $(VENV)/.test-installed dot chromium lint
 	$(PY) -m pytest
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check autograd nn tests examples bench
-	$(BIN)/ruff format --check autograd nn tests examples bench
+	$(BIN)/ruff check autograd nn tests examples bench scripts
+	$(BIN)/ruff format --check autograd nn tests examples bench scripts
 	$(BIN)/mypy
 
 bench: $(VENV)/.bench-installed
