@@ -218,16 +218,17 @@ def pow_op(c: float) -> Op:
     """The gate x**c for one constant exponent c; d/dx = c x^(c-1)."""
 
     def rule(x: Any) -> tuple[Any, ...]:
+        out = power(x, c)
         if c == 0:
-            return power(x, c), 0.0
+            return out, 0.0
         if c == 1:
-            return power(x, c), 1.0
+            return out, 1.0
         if _data(x) == 0.0 and c < 1:
             raise ValueError(
                 f"the derivative of x**{format_number(c)} is infinite at x = 0.0; "
                 "keep x away from 0 (for example x + 1e-12)"
             )
-        return power(x, c), c * power(x, c - 1)
+        return out, c * power(x, c - 1)
 
     rule.__doc__ = f"x**{c!r}; d/dx = {c!r} x^{c - 1!r}."
     return Op("pow", f"**{format_number(c)}", 1, rule)

@@ -1,0 +1,180 @@
+"""Property tests: every gate and random expression DAGs against central differences."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from autograd import Value, numerical_grad, ops
+from autograd.testing import POWERS, Case, cases, finite_floats
+
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
+)
+
+# How to call each gate of the op table from Value, and where its inputs are valid.
+GATES: dict[str, tuple[Callable[..., Value], list[st.SearchStrategy[float]]]] = {
+    "add": (lambda a, b: a + b, [finite_floats(-100, 100)] * 2),
+    "mul": (lambda a, b: a * b, [finite_floats(-100, 100)] * 2),
+    "max": (lambda a, b: a.max(b), [finite_floats(-100, 100)] * 2),
+    "exp": (lambda a: a.exp(), [finite_floats(-30, 30)]),
+    "reciprocal": (
+        lambda a: a.reciprocal(),
+        [finite_floats(-100, 100).filter(lambda x: abs(x) > 0.05)],
+    ),
+    "log": (lambda a: a.log(), [finite_floats(0.01, 1e4)]),
+    "relu": (lambda a: a.relu(), [finite_floats(-100, 100)]),
+    "sigmoid": (lambda a: a.sigmoid(), [finite_floats(-40, 40)]),
+    "tanh": (lambda a: a.tanh(), [finite_floats(-20, 20)]),
+    "softplus": (lambda a: a.softplus(), [finite_floats(-40, 40)]),
+}
+
+
+def close(analytic: float, numeric: float, scale: float = 1.0) -> bool:
+    return abs(analytic - numeric) <= 1e-5 * max(1.0, scale) + 1e-4 * abs(numeric)
+
+
+def test_every_gate_in_the_op_table_is_checked() -> None:
+    assert set(GATES) == set(ops.OPS)
+
+
+@pytest.mark.parametrize("name", sorted(GATES))
+@SETTINGS
+@given(data=st.data())
+def test_gate_matches_central_differences(name: str, data: st.DataObject) -> None:
+    gate, domains = GATES[name]
+    xs = [data.draw(d, label=f"x{i}") for i, d in enumerate(domains)]
+    if name == "relu":
+        assume(abs(xs[0]) > 1e-4)
+    if name == "max":
+        assume(abs(xs[0] - xs[1]) > 1e-4)
+    inputs = [Value(x) for x in xs]
+    out = gate(*inputs)
+    assert out.gate is ops.OPS[name]
+    out.backward()
+    numeric = numerical_grad(gate, *xs)
+    for x, n in zip(inputs, numeric):
+        assert close(x.grad, n, abs(out.data)), (name, xs, x.grad, n)
+
+
+@SETTINGS
+@given(c=st.sampled_from(POWERS), x=finite_floats(0.05, 20))
+def test_pow_matches_central_differences(c: float, x: float) -> None:
+    v = Value(x)
+    out = v**c
+    out.backward()
+    (n,) = numerical_grad(lambda a: a**c, x)
+    assert close(v.grad, n, abs(out.data))
+
+
+@SETTINGS
+@given(a=finite_floats(-100, 100))
+def test_max_tie_splits_like_central_differences(a: float) -> None:
+    x, y = Value(a), Value(a)
+    x.max(y).backward()
+    assert (x.grad, y.grad) == (0.5, 0.5)
+    assert numerical_grad(lambda p, q: p.max(q), a, a) == pytest.approx([0.5, 0.5])
+
+
+def test_relu_at_zero_has_derivative_zero() -> None:
+    x = Value(0.0)
+    x.relu().backward()
+    assert x.grad == 0.0
+
+
+def _grads(case: Case, seed: float = 1.0) -> tuple[float, list[float]]:
+    inputs = case.values()
+    out = case.expression.build(*inputs)
+    out.backward(seed)
+    return out.data, [x.grad for x in inputs]
+
+
+@SETTINGS
+@given(case=cases())
+def test_forward_matches_the_plain_float_reference(case: Case) -> None:
+    value = case.expression.build(*case.values()).data
+    assert value == pytest.approx(case.expression.reference(*case.inputs), rel=1e-12, abs=1e-12)
+
+
+@SETTINGS
+@given(case=cases())
+def test_random_dag_backward_matches_central_differences(case: Case) -> None:
+    value, grads = _grads(case)
+    numeric = numerical_grad(
+        lambda *xs: Value(case.expression.reference(*[x.data for x in xs])), *case.inputs
+    )
+    largest = case.expression.evaluate(*case.inputs).largest
+    for g, n in zip(grads, numeric):
+        assert abs(g - n) <= 1e-6 * max(1.0, largest) + 1e-4 * abs(n), (
+            str(case.expression),
+            grads,
+            numeric,
+        )
+
+
+@SETTINGS
+@given(case=cases(), start=finite_floats(-5, 5))
+def test_draining_backward_steps_equals_backward_exactly(case: Case, start: float) -> None:
+    first, second = case.values(), case.values()
+    out1, out2 = case.expression.build(*first), case.expression.build(*second)
+    for x in (*first, *second):
+        x.grad = start  # gradients already there from an earlier pass
+    out1.backward()
+    steps = list(out2.backward_steps())
+    assert [x.grad for x in first] == [x.grad for x in second]
+    assert len(steps) == sum(len(n.parents) for n in _nodes(out2))
+    for step in steps:
+        assert step.contribution == step.local * step.upstream
+
+
+def _nodes(root: Value) -> list[Value]:
+    from autograd import topological_order
+
+    return topological_order(root)
+
+
+@SETTINGS
+@given(case=cases())
+def test_second_backward_doubles_every_gradient_exactly(case: Case) -> None:
+    inputs = case.values()
+    out = case.expression.build(*inputs)
+    out.backward()
+    once = {node: node.grad for node in _nodes(out)}
+    out.backward()
+    assert all(node.grad == 2 * g for node, g in once.items())
+
+
+@SETTINGS
+@given(case=cases(), seed=finite_floats(-10, 10))
+def test_seed_scales_the_gradients(case: Case, seed: float) -> None:
+    _, unit = _grads(case)
+    _, scaled = _grads(case, seed)
+    for u, s in zip(unit, scaled):
+        assert s == pytest.approx(seed * u, rel=1e-12, abs=1e-12 * max(1.0, abs(u)))
+
+
+@SETTINGS
+@given(f=cases(max_inputs=2), g=cases(max_inputs=2))
+def test_gradient_of_a_sum_is_the_sum_of_gradients(f: Case, g: Case) -> None:
+    assume(f.expression.n_inputs == g.expression.n_inputs)
+    n = f.expression.n_inputs
+    xs = f.inputs
+    assume(all(math.isfinite(v) for v in xs))
+    g_at_f = Case(g.expression, xs)
+    try:
+        ev = g.expression.evaluate(*xs)
+    except (OverflowError, ValueError, ZeroDivisionError):
+        assume(False)
+    assume(ev.largest < 1e4 and ev.kink_distance > 1e-3)
+    _, df = _grads(f)
+    _, dg = _grads(g_at_f)
+    inputs = [Value(x) for x in xs]
+    (f.expression.build(*inputs) + g.expression.build(*inputs)).backward()
+    for i in range(n):
+        assert inputs[i].grad == pytest.approx(df[i] + dg[i], rel=1e-9, abs=1e-9)

@@ -1,0 +1,208 @@
+"""Value: construction, operators, micrograd compatibility, bad input."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import threading
+
+import numpy as np
+import pytest
+
+from autograd import Value, maximum, no_grad
+from autograd.grad_mode import is_recording
+
+
+def test_data_is_kept_as_float() -> None:
+    for raw in (3, 3.0, np.float64(3.0), np.int64(3), np.float32(3.0)):
+        v = Value(raw)
+        assert type(v.data) is float and v.data == 3.0
+    assert Value(2.5).grad == 0.0 and Value(2.5).op == "" and Value(2.5).parents == ()
+
+
+@pytest.mark.parametrize("bad", ["3", None, [1], True, np.array([1.0]), 1 + 2j])
+def test_non_numbers_are_a_type_error_naming_the_type(bad: object) -> None:
+    with pytest.raises(TypeError, match=type(bad).__name__):
+        Value(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
+def test_non_finite_data_is_a_value_error(bad: float) -> None:
+    with pytest.raises(ValueError, match="finite"):
+        Value(bad)
+
+
+def test_label_must_be_text() -> None:
+    assert Value(1.0, "x").label == "x"
+    with pytest.raises(TypeError, match="label"):
+        Value(1.0, 3)  # type: ignore[arg-type]
+
+
+def test_micrograd_names_and_repr() -> None:
+    a, b = Value(2.0), Value(-3.0)
+    c = a * b
+    assert c._op == c.op == "*"
+    assert c._prev == c.parents == (a, b)
+    assert repr(Value(2.0)) == "Value(data=2.0, grad=0.0)"
+
+
+def test_equality_and_hash_are_identity() -> None:
+    a, b = Value(1.0), Value(1.0)
+    assert a != b and a == a
+    assert len({a, b}) == 2
+
+
+@pytest.mark.parametrize(
+    ("expr", "expected"),
+    [
+        (lambda x: 2 * x, 6.0),
+        (lambda x: x * 2, 6.0),
+        (lambda x: x + 1, 4.0),
+        (lambda x: 1 + x, 4.0),
+        (lambda x: x - 1, 2.0),
+        (lambda x: 1 - x, -2.0),
+        (lambda x: x / 2, 1.5),
+        (lambda x: 6 / x, 2.0),
+        (lambda x: 1 / x, 1 / 3),
+        (lambda x: -x, -3.0),
+        (lambda x: x**2, 9.0),
+        (lambda x: 2**x, 8.0),
+        (lambda x: x.max(5), 5.0),
+        (lambda x: maximum(5, x), 5.0),
+        (lambda x: np.float64(2.0) * x, 6.0),
+    ],
+)
+def test_plain_numbers_work_on_either_side(expr, expected: float) -> None:  # type: ignore[no-untyped-def]
+    out = expr(Value(3.0))
+    assert isinstance(out, Value)
+    assert out.data == pytest.approx(expected)
+
+
+def test_constants_are_marked_and_folded_into_gates() -> None:
+    x = Value(3.0)
+    neg = -x
+    assert neg.op == "*" and neg.parents[1].is_constant and neg.parents[1].data == -1.0
+    assert (1 / x).op == "1/x" and (1 / x).parents == (x,)
+    assert (x**2).op == "**2"
+    assert not x.is_constant
+
+
+def test_division_is_reciprocal_times() -> None:
+    a, b = Value(6.0), Value(3.0)
+    out = a / b
+    assert out.op == "*" and out.parents[1].op == "1/x"
+    out.backward()
+    assert a.grad == pytest.approx(1 / 3) and b.grad == pytest.approx(-6 / 9)
+
+
+def test_methods() -> None:
+    x = Value(0.5)
+    assert x.exp().data == pytest.approx(math.exp(0.5))
+    assert x.log().data == pytest.approx(math.log(0.5))
+    assert x.reciprocal().data == 2.0
+    assert x.relu().data == 0.5 and Value(-1.0).relu().data == 0.0
+    assert x.sigmoid().data == pytest.approx(1 / (1 + math.exp(-0.5)))
+    assert x.tanh().data == pytest.approx(math.tanh(0.5))
+    assert x.softplus().data == pytest.approx(math.log1p(math.exp(0.5)))
+    assert format(x, ".2f") == "0.50" and x.item() == 0.5
+
+
+def test_domain_errors_name_the_value() -> None:
+    with pytest.raises(ZeroDivisionError, match="0"):
+        Value(0.0).reciprocal()
+    with pytest.raises(ZeroDivisionError):
+        1 / Value(0.0)
+    with pytest.raises(ZeroDivisionError):
+        Value(1.0) / 0
+    with pytest.raises(ValueError, match=r"log\(-1\.0\)"):
+        Value(-1.0).log()
+    with pytest.raises(ValueError, match=r"log\(0\.0\)"):
+        Value(0.0).log()
+    with pytest.raises(OverflowError, match="710"):
+        Value(710.0).exp()
+    assert Value(709.0).exp().data > 1e307
+    with pytest.raises(ValueError, match="real"):
+        Value(-2.0) ** 0.5
+    with pytest.raises(ZeroDivisionError):
+        Value(0.0) ** -1
+    with pytest.raises(ValueError, match="infinite"):
+        Value(0.0) ** 0.5
+    with pytest.raises(OverflowError):
+        Value(1e200) * 1e200
+    with pytest.raises(OverflowError):
+        Value(1e300) ** 2
+
+
+@pytest.mark.parametrize("x", [1000.0, -1000.0, 1e300, -1e300])
+def test_squashing_gates_stay_finite_everywhere(x: float) -> None:
+    for gate in ("sigmoid", "tanh", "softplus"):
+        out = getattr(Value(x), gate)()
+        out.backward()
+        assert math.isfinite(out.data) and math.isfinite(out.parents[0].grad)
+
+
+def test_value_exponents_are_rejected_with_a_hint() -> None:
+    with pytest.raises(TypeError, match="constant exponents"):
+        Value(2.0) ** Value(3.0)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("bad", ["a", None, [1.0]])
+def test_bad_operands_name_the_type(bad: object) -> None:
+    for op in (lambda: Value(1.0) + bad, lambda: bad * Value(1.0), lambda: Value(1.0) - bad):
+        with pytest.raises(TypeError, match=type(bad).__name__):
+            op()
+
+
+def test_no_grad_records_nothing() -> None:
+    x = Value(2.0)
+    with no_grad():
+        assert not is_recording()
+        y = x * 3 + 1
+    assert is_recording()
+    assert y.data == 7.0 and y.is_leaf and y.parents == ()
+
+
+def test_no_grad_is_private_to_a_thread() -> None:
+    seen: list[bool] = []
+    inside, done = threading.Event(), threading.Event()
+
+    def other() -> None:
+        inside.wait()
+        seen.append(is_recording())
+        done.set()
+
+    t = threading.Thread(target=other)
+    t.start()
+    with no_grad():
+        inside.set()
+        done.wait()
+    t.join()
+    assert seen == [True]
+
+
+def test_no_grad_is_private_to_an_asyncio_task() -> None:
+    async def main() -> list[bool]:
+        seen: list[bool] = []
+        entered = asyncio.Event()
+
+        async def quiet() -> None:
+            with no_grad():
+                entered.set()
+                await asyncio.sleep(0.01)
+
+        async def loud() -> None:
+            await entered.wait()
+            seen.append(is_recording())
+
+        await asyncio.gather(quiet(), loud())
+        return seen
+
+    assert asyncio.run(main()) == [True]
+
+
+def test_detach_makes_a_new_leaf() -> None:
+    x = Value(2.0, "x")
+    y = (x * 3).detach()
+    assert y.is_leaf and y.data == 6.0
+    (y * 2).backward()
+    assert x.grad == 0.0
