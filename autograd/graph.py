@@ -61,19 +61,21 @@ def _seed(grad: Any) -> float:
 
 def _finish(order: list[Value], previous: list[float]) -> None:
     """Add back the gradients the nodes held before this pass; undo everything on overflow."""
-    overflowed = None
+    overflowed = []
     for node, before in zip(order, previous):
         g = node.grad + before
         node.grad = g
         if g - g:  # inf - inf and nan - nan are nan; finite g - g is 0.0
-            overflowed = node
-    if overflowed is not None:
+            overflowed.append(node)
+    if overflowed:
         for node, before in zip(order, previous):
             node.grad = before
-        name = overflowed.label or repr(overflowed)
+        named = [n for n in overflowed if n.label] or [n for n in overflowed if not n.is_constant]
+        where = named[0].label or repr(named[0]) if named else repr(overflowed[0])
         raise OverflowError(
-            f"the gradient at {name} overflowed a float during backward; gradients were left as "
-            "they were. Rescale the inputs or the seed."
+            f"the gradient overflowed a float during backward at {len(overflowed)} node(s), "
+            f"for example at {where}; gradients were left as they were. Rescale the inputs "
+            "or the seed."
         )
 
 
