@@ -206,3 +206,33 @@ def test_detach_makes_a_new_leaf() -> None:
     assert y.is_leaf and y.data == 6.0
     (y * 2).backward()
     assert x.grad == 0.0
+
+
+def test_micrograd_sanity_check_runs_unchanged() -> None:
+    """micrograd's own test_sanity_check (reference numbers from PyTorch)."""
+    x = Value(-4.0)
+    z = 2 * x + 2 + x
+    q = z.relu() + z * x
+    h = (z * z).relu()
+    y = h + q + q * x
+    y.backward()
+    assert y.data == -20.0 and x.grad == 46.0
+
+
+def test_micrograd_more_ops_runs_unchanged() -> None:
+    """micrograd's own test_more_ops (reference numbers from PyTorch)."""
+    a, b = Value(-4.0), Value(2.0)
+    c = a + b
+    d = a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    e = c - d
+    f = e**2
+    g = f / 2.0
+    g += 10.0 / f
+    g.backward()
+    assert g.data == pytest.approx(24.70408163265306, abs=1e-12)
+    assert a.grad == pytest.approx(138.83381924198252, abs=1e-9)
+    assert b.grad == pytest.approx(645.5772594752186, abs=1e-9)
