@@ -118,7 +118,7 @@ def maximum(x: Any, y: Any) -> Any:
 def power(x: Any, c: float) -> Any:
     """x**c for a constant c, with a clear error where the result is not a finite real number."""
     if type(x) is not float:
-        return x**c
+        return x if c == 1 else x**c
     if x == 0.0 and c < 0:
         raise ZeroDivisionError(f"0.0 ** {c!r} is undefined (division by zero)")
     if x < 0.0 and not float(c).is_integer():
