@@ -8,20 +8,27 @@
 (-4.0, -4.0, 3.0)
 """
 
-from autograd.functional import grad, value_and_grad
+from autograd.derivatives import gradients
+from autograd.drawing import draw
+from autograd.functional import grad, hessian, value_and_grad
 from autograd.grad_mode import is_recording, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
 from autograd.graph import Step, backward_steps, topological_order, zero_grad
 from autograd.report import summary
+from autograd.stepper import Stepper
 from autograd.value import Value, maximum
 
 __all__ = [
     "GradcheckError",
     "Step",
+    "Stepper",
     "Value",
     "backward_steps",
+    "draw",
     "grad",
     "gradcheck",
+    "gradients",
+    "hessian",
     "is_recording",
     "maximum",
     "no_grad",

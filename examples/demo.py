@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from autograd import Value, summary
+from autograd.drawing import DotNotFoundError
 
 
 def chain_rule_example() -> None:
@@ -29,9 +32,41 @@ def sigmoid_circuit_example() -> None:
     print(summary(f, digits=2))
 
 
+def moons_training_example(steps: int = 30) -> None:
+    """micrograd's moons demo, shortened: MLP(2, [16, 16, 1]), SVM loss + 1e-4 L2, full batch."""
+    import nn
+    from nn import losses
+
+    X, y = nn.data.make_moons(100, noise=0.1, seed=1337)
+    y = 2 * y - 1  # labels -1/+1 for the max-margin loss
+    model = nn.MLP(2, [16, 16, 1], seed=0)
+
+    def loss(scores: list[Value], labels: list[int]) -> Value:
+        return losses.hinge(scores, labels) + 1e-4 * losses.l2(model.parameters())
+
+    optimizer = nn.SGD(model.parameters(), lr=nn.LinearDecay(1.0, 0.1, steps))
+    print(f"\nTraining {model} on 100 moons points ({model.num_parameters()} parameters)")
+    history = nn.fit(model, loss, optimizer, (X, y), epochs=steps)
+    print(f"after {steps} steps: loss {history.loss[-1]:.4f}, accuracy {history.accuracy[-1]:.0%}")
+
+
+def drawing_example(folder: Path = Path("out")) -> None:
+    """Both lecture diagrams as SVG and the sigmoid circuit's backprop stepper as an HTML page."""
+    from lecture_diagrams import render  # examples/lecture_diagrams.py, next to this file
+
+    print("\nDrawing the lecture diagrams (Graphviz's dot):")
+    try:
+        for path in render(folder):
+            print(f"  wrote {path}")
+    except DotNotFoundError as error:
+        print(f"  skipped: {error}")
+
+
 def main() -> None:
     chain_rule_example()
     sigmoid_circuit_example()
+    drawing_example()
+    moons_training_example()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,212 @@
+"""Expressions typed by a person (the command line), parsed with a whitelist and never evaluated.
+
+Allowed: numbers, names, ``+ - * / **``, unary minus, parentheses, and calls of ``exp log max
+relu sigmoid tanh softplus``. The text is parsed by :func:`ast.parse` and every node of the tree is
+checked against that list; anything else (attribute access, other calls, lambdas, subscripts,
+comprehensions, comparisons, strings, ...) raises :class:`ExpressionError`. The checked tree is then
+computed node by node on Values: nothing is passed to ``eval``, ``exec`` or ``compile``.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import operator
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from autograd import ops
+from autograd.value import Value, as_float, maximum
+
+MAX_LENGTH = 10_000
+ALLOWED = (
+    "numbers, names, + - * / **, unary minus, parentheses and calls of "
+    "exp, log, max, relu, sigmoid, tanh, softplus"
+)
+BINARY: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "exp": ops.exp,
+    "log": ops.log,
+    "relu": ops.relu,
+    "sigmoid": ops.sigmoid,
+    "tanh": ops.tanh,
+    "softplus": ops.softplus,
+    "max": lambda a, b: (
+        maximum(a, b) if isinstance(a, Value) or isinstance(b, Value) else max(a, b)
+    ),
+}
+ARITY = {name: 2 if name == "max" else 1 for name in FUNCTIONS}
+REJECTED = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscripts",
+    ast.Lambda: "lambdas",
+    ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions",
+    ast.Compare: "comparisons",
+    ast.BoolOp: "and/or",
+    ast.IfExp: "conditional expressions",
+    ast.JoinedStr: "strings",
+    ast.NamedExpr: "assignments",
+    ast.Starred: "starred arguments",
+    ast.Tuple: "tuples",
+    ast.List: "lists",
+    ast.Dict: "dicts",
+    ast.Set: "sets",
+}
+BINDING = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*=\s*(\S+)\s*$")
+
+
+class ExpressionError(ValueError):
+    """An expression or a binding that is not allowed or cannot be computed (one-line message)."""
+
+
+def _describe(node: ast.AST) -> str:
+    """Why ``node`` is rejected, in words."""
+    if isinstance(node, ast.Constant):
+        return f"the constant {node.value!r} (only int and float numbers are allowed)"
+    if isinstance(node, ast.BinOp):
+        return f"the operator {type(node.op).__name__}"
+    if isinstance(node, ast.UnaryOp):
+        return f"the unary operator {type(node.op).__name__}"
+    if isinstance(node, ast.Call):
+        if isinstance(node.func, ast.Name):
+            return f"calling {node.func.id!r}"
+        return "calls of anything but the allowed functions"
+    return REJECTED.get(type(node), type(node).__name__)
+
+
+def _check(node: ast.AST) -> str | None:
+    """None if ``node`` (by itself) is allowed, else the reason it is not."""
+    if isinstance(node, ast.Constant):
+        ok = type(node.value) in (int, float)
+        return None if ok else _describe(node)
+    if isinstance(node, ast.Name):
+        if node.id in FUNCTIONS:
+            return f"{node.id!r} used without a call (write {node.id}(...))"
+        return None
+    if isinstance(node, ast.BinOp):
+        return None if type(node.op) in BINARY else _describe(node)
+    if isinstance(node, ast.UnaryOp):
+        return None if isinstance(node.op, ast.USub) else _describe(node)
+    if isinstance(node, ast.Call):
+        name = node.func.id if isinstance(node.func, ast.Name) else None
+        if name not in FUNCTIONS:
+            return _describe(node)
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            return f"keyword or starred arguments in {name}(...)"
+        if len(node.args) != ARITY[name]:
+            return f"{name}(...) with {len(node.args)} arguments (it takes {ARITY[name]})"
+        return None
+    return _describe(node)
+
+
+def _children(node: ast.AST) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.Call):
+        return list(node.args)
+    return []
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A checked expression: its text, its nodes (each before its operands), its variables."""
+
+    text: str
+    nodes: tuple[ast.expr, ...]
+    names: tuple[str, ...]
+
+    def evaluate(self, values: Mapping[str, Value | float]) -> Value | float:
+        """Compute the expression with Values (or floats) for its names, operands first."""
+        missing = [name for name in self.names if name not in values]
+        if missing:
+            raise ExpressionError(f"{missing[0]!r} has no value: pass it as {missing[0]}=<number>")
+        results: dict[int, Any] = {}
+        for node in reversed(self.nodes):  # every operand comes after its operator in self.nodes
+            args = [results[id(child)] for child in _children(node)]
+            results[id(node)] = _compute(node, args, values)
+        return results[id(self.nodes[0])]
+
+
+def _compute(node: ast.expr, args: list[Any], values: Mapping[str, Value | float]) -> Any:
+    """One checked node's result from its operands' results (numbers stay floats)."""
+    try:
+        if isinstance(node, ast.Constant):
+            return float(node.value)  # type: ignore[arg-type]  # checked: int or float
+        if isinstance(node, ast.Name):
+            return values[node.id]
+        if isinstance(node, ast.UnaryOp):
+            return -args[0]
+        if isinstance(node, ast.BinOp):
+            result = BINARY[type(node.op)](*args)
+        else:
+            assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+            result = FUNCTIONS[node.func.id](*args)
+    except (ArithmeticError, ValueError, TypeError) as error:
+        reason = str(error)
+        if isinstance(error, OverflowError) and error.args and isinstance(error.args[0], int):
+            reason = "the result overflows a float"  # float ** float reports (errno, text)
+        raise ExpressionError(f"cannot compute {ast.unparse(node)}: {reason}") from None
+    if isinstance(result, float) and not math.isfinite(result):
+        raise ExpressionError(f"{ast.unparse(node)} is not a finite number ({result!r})")
+    return result
+
+
+def parse(text: str) -> Expression:
+    """Parse and check ``text`` against the whitelist; :class:`ExpressionError` if not allowed."""
+    if not isinstance(text, str):
+        raise TypeError(f"an expression must be a str, got {type(text).__name__}")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression is longer than {MAX_LENGTH} characters")
+    try:
+        tree = ast.parse(text.strip(), mode="eval")
+    except SyntaxError as error:
+        raise ExpressionError(f"not a valid expression: {error.msg}") from None
+    except (ValueError, RecursionError, MemoryError):
+        raise ExpressionError("not a valid expression (too deeply nested or not text)") from None
+    nodes: list[ast.expr] = []
+    names: list[str] = []
+    stack = [tree.body]
+    while stack:
+        node = stack.pop()
+        reason = _check(node)
+        if reason is not None:
+            raise ExpressionError(f"not allowed: {reason}; an expression may use {ALLOWED}")
+        nodes.append(node)
+        if isinstance(node, ast.Name) and node.id not in names:
+            names.append(node.id)
+        stack.extend(reversed(_children(node)))
+    return Expression(text, tuple(nodes), tuple(names))
+
+
+def parse_bindings(arguments: Sequence[str]) -> dict[str, float]:
+    """``['x=-2', 'y=5']`` -> ``{'x': -2.0, 'y': 5.0}``, with a clear error for anything else."""
+    bound: dict[str, float] = {}
+    for argument in arguments:
+        match = BINDING.match(argument)
+        if match is None:
+            raise ExpressionError(f"expected NAME=NUMBER (for example x=-2), got {argument!r}")
+        name, text = match.groups()
+        if name in FUNCTIONS:
+            raise ExpressionError(f"{name!r} is a function name and cannot be a variable")
+        if name in bound:
+            raise ExpressionError(f"{name!r} is given twice")
+        try:
+            bound[name] = as_float(float(text), f"the value of {name}")
+        except ValueError:
+            raise ExpressionError(
+                f"the value of {name} must be a finite number, got {text!r}"
+            ) from None
+    return bound

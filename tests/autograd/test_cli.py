@@ -1,0 +1,140 @@
+"""The command line: python -m autograd render ..., exit codes, and nothing written on rejection."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from autograd.cli import main
+from tests.autograd.test_draw_support import needs_dot
+
+
+def _run(*arguments: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "autograd", *arguments],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@needs_dot
+def test_render_writes_the_diagram_and_the_stepper(tmp_path: Path) -> None:
+    done = _run(
+        "render",
+        "(x+y)*z",
+        "x=-2",
+        "y=5",
+        "z=-4",
+        "-o",
+        "graph.svg",
+        "--steps",
+        "steps.html",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    svg = (tmp_path / "graph.svg").read_text().replace("&#45;", "-")
+    for number in ("-12.00", "-4.00", "3.00", "1.00"):
+        assert f">{number}<" in svg
+    page = (tmp_path / "steps.html").read_text()
+    assert page.count('<figure class="frame"') == 5
+    assert "wrote graph.svg" in done.stdout and "wrote steps.html" in done.stdout
+
+
+def test_without_output_the_dot_text_goes_to_stdout(tmp_path: Path) -> None:
+    done = _run("render", "x*y", "x=3", "y=-2", "--fmt", "g", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("digraph {") and ">-6<" in done.stdout and ">-2<" in done.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "__import__('os').system('touch pwned')",
+        "x.__class__",
+        "(lambda: x)()",
+        "open('graph.svg', 'w')",
+        "x[0]",
+        "[x for x in y]",
+    ],
+)
+def test_rejected_expressions_exit_2_with_one_line_and_write_nothing(
+    tmp_path: Path, expression: str
+) -> None:
+    done = _run(
+        "render", expression, "x=1", "y=2", "-o", "graph.svg", "--steps", "s.html", cwd=tmp_path
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("chainrule: error: not allowed")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["x*w", "x=1"], "'w' has no value: pass it as w=<number>"),
+        (["x*y", "x=1", "y"], "expected NAME=NUMBER"),
+        (["x*y", "x=1", "y=two"], "the value of y must be a finite number"),
+        (["x", "x=1", "y=2"], "y=2 is not used"),
+        (["2*3"], "no variables"),
+        (["log(x)", "x=-1"], "log needs a positive input"),
+        (["x", "x=1", "-o", "graph.jpeg"], "must end in .svg"),
+        (["x", "x=1", "--steps", "steps.txt"], "must end in .html .gif"),
+        (["x", "x=1", "--fmt", "d"], "not a float format"),
+    ],
+)
+def test_input_errors_exit_2_in_one_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    arguments: list[str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert (
+        main(
+            ["render", *arguments, "-o", "graph.svg"]
+            if "-o" not in arguments
+            else ["render", *arguments]
+        )
+        == 2
+    )
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_argparse_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert _run("render", cwd=tmp_path).returncode == 2
+    assert _run("draw", "x", cwd=tmp_path).returncode == 2
+
+
+def test_missing_dot_exits_1_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert main(["render", "x*y", "x=1", "y=2", "-o", "graph.svg"]) == 1
+    assert "apt-get install graphviz" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+    assert main(["render", "x*y", "x=1", "y=2", "-o", "graph.dot"]) == 0
+    assert (tmp_path / "graph.dot").read_text().startswith("digraph")
+
+
+@needs_dot
+def test_gif_steps_and_the_console_script(tmp_path: Path) -> None:
+    pytest.importorskip("PIL")
+    script = Path(sys.executable).with_name("chainrule")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "autograd"]
+    done = subprocess.run(
+        [*command, "render", "sigmoid(w*x)", "w=2", "x=-1", "--steps", "s.gif", "-o", "g.png"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "s.gif").read_bytes()[:6] == b"GIF89a"
+    assert (tmp_path / "g.png").read_bytes()[:4] == b"\x89PNG"

@@ -1,0 +1,66 @@
+"""Support for the drawing tests (no tests here): the lecture graphs, numbers read from DOT."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from autograd import Value
+from autograd.drawing.labels import GRAD_COLOUR, VALUE_COLOUR
+from autograd.graph import topological_order
+
+needs_dot = pytest.mark.skipif(
+    shutil.which("dot") is None,
+    reason="Graphviz's dot is not installed (bash scripts/ensure-dot.sh)",
+)
+
+WIRE = re.compile(r"^\s*(w[0-9_]+) \[label=<(.*)> shape=plain\]$", re.M)
+FONT = re.compile(r'<FONT COLOR="([^"]+)">(.*?)</FONT>')
+
+
+def chain_rule() -> tuple[Value, dict[str, Value]]:
+    """f = (x + y) z at x = -2, y = 5, z = -4 (the first backprop lecture), with q = x + y."""
+    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
+    q = x + y
+    q.label = "q"
+    f = q * z
+    f.label = "f"
+    return f, {"x": x, "y": y, "z": z, "q": q, "f": f}
+
+
+def sigmoid_circuit() -> tuple[Value, dict[str, Value]]:
+    """f = 1 / (1 + exp(-(w0 x0 + w1 x1 + w2))) at the lecture's point, gate by gate."""
+    w0, x0, w1, x1, w2 = (
+        Value(v, n) for v, n in [(2, "w0"), (-1, "x0"), (-3, "w1"), (-2, "x1"), (-3, "w2")]
+    )
+    p0, p1 = w0 * x0, w1 * x1
+    s = p0 + p1
+    t = s + w2
+    neg = -t
+    e = neg.exp()
+    d = 1 + e
+    f = 1 / d
+    f.label = "f"
+    names = {"w0": w0, "x0": x0, "w1": w1, "x1": x1, "w2": w2, "p0": p0, "p1": p1, "s": s}
+    names.update({"t": t, "neg": neg, "e": e, "d": d, "f": f})
+    return f, names
+
+
+def wire_id(root: Value, node: Value) -> str:
+    """The id of the wire leaving ``node`` (its trunk, when it fans out)."""
+    return f"w{topological_order(root).index(node)}"
+
+
+def wires(source: str) -> dict[str, tuple[str, str]]:
+    """Each wire's (value, gradient) text, read from the DOT source."""
+    found = {}
+    for wire, label in WIRE.findall(source):
+        texts = dict(
+            (colour, text)
+            for colour, text in FONT.findall(label)
+            if colour in (VALUE_COLOUR, GRAD_COLOUR)
+        )
+        found[wire] = (texts[VALUE_COLOUR], texts[GRAD_COLOUR])
+    return found
