@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import nn
 from autograd import Value, summary
 from autograd.drawing import DotNotFoundError
+from nn import losses
 
 
 def chain_rule_example() -> None:
@@ -34,9 +36,6 @@ def sigmoid_circuit_example() -> None:
 
 def moons_training_example(steps: int = 30) -> None:
     """micrograd's moons demo, shortened: MLP(2, [16, 16, 1]), SVM loss + 1e-4 L2, full batch."""
-    import nn
-    from nn import losses
-
     X, y = nn.data.make_moons(100, noise=0.1, seed=1337)
     y = 2 * y - 1  # labels -1/+1 for the max-margin loss
     model = nn.MLP(2, [16, 16, 1], seed=0)

@@ -1,0 +1,207 @@
+"""Toy data sets, mini-batches and train/test splits (numpy; scikit-learn only for ``load_digits``).
+
+Every generator returns ``(X, y)``: ``X`` a float array of shape (n_samples, 2) and ``y`` an int
+array of class labels 0, 1, ... ``seed`` is an int, a numpy ``Generator``/``RandomState`` (used as
+is) or None (fresh randomness). ``make_moons``, ``make_circles`` and ``train_test_split`` follow
+scikit-learn's algorithms: with the same int seed they give exactly scikit-learn's arrays, so
+``make_moons(100, noise=0.1, seed=1337)`` is the data set of micrograd's demo.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterator
+from typing import Any, Union
+
+import numpy as np
+
+RandomSource = Union[int, np.random.Generator, np.random.RandomState, None]
+Arrays = tuple[np.ndarray, np.ndarray]
+
+
+def random_state(seed: RandomSource) -> np.random.Generator | np.random.RandomState:
+    """A RandomState from an int seed (as scikit-learn's random_state), a fresh one for None, else
+    the Generator or RandomState itself (so successive calls continue its stream)."""
+    if isinstance(seed, (np.random.Generator, np.random.RandomState)):
+        return seed
+    if seed is None:
+        return np.random.RandomState()
+    if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
+        return np.random.RandomState(int(seed))
+    raise TypeError(f"seed must be a non-negative int, a numpy Generator or None, got {seed!r}")
+
+
+def _count(n: Any, what: str, low: int = 1) -> int:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < low:
+        raise ValueError(f"{what} must be an int >= {low}, got {n!r}")
+    return int(n)
+
+
+def _noise(noise: float | None) -> float | None:
+    if noise is None:
+        return None
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise < math.inf:
+        raise ValueError(f"noise must be a finite number >= 0 or None, got {noise!r}")
+    return float(noise)
+
+
+def _two_groups(
+    outer: tuple[np.ndarray, np.ndarray],
+    inner: tuple[np.ndarray, np.ndarray],
+    shuffle: bool,
+    noise: float | None,
+    seed: RandomSource,
+) -> Arrays:
+    """Class 0 = outer points, class 1 = inner points; shuffle, then add Gaussian noise."""
+    rng = random_state(seed)
+    X = np.vstack([np.append(outer[0], inner[0]), np.append(outer[1], inner[1])]).T
+    y = np.hstack([np.zeros(len(outer[0]), dtype=np.intp), np.ones(len(inner[0]), dtype=np.intp)])
+    if shuffle:
+        order = np.arange(len(X))
+        rng.shuffle(order)
+        X, y = X[order], y[order]
+    if noise is not None:
+        X += rng.normal(scale=noise, size=X.shape)
+    return X, y
+
+
+def make_moons(
+    n_samples: int = 100,
+    noise: float | None = None,
+    seed: RandomSource = None,
+    shuffle: bool = True,
+) -> Arrays:
+    """Two interleaving half circles (scikit-learn's algorithm)."""
+    n = _count(n_samples, "n_samples", 2)
+    n_out, n_in = n // 2, n - n // 2
+    t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
+    outer = (np.cos(t_out), np.sin(t_out))
+    inner = (1 - np.cos(t_in), 1 - np.sin(t_in) - 0.5)
+    return _two_groups(outer, inner, shuffle, _noise(noise), seed)
+
+
+def make_circles(
+    n_samples: int = 100,
+    noise: float | None = None,
+    factor: float = 0.8,
+    seed: RandomSource = None,
+    shuffle: bool = True,
+) -> Arrays:
+    """A circle of radius ``factor`` (class 1) inside the unit circle (class 0), scikit-learn's."""
+    n = _count(n_samples, "n_samples", 2)
+    if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 <= factor < 1:
+        raise ValueError(f"factor must be in [0, 1), got {factor!r}")
+    n_out, n_in = n // 2, n - n // 2
+    t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
+    t_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
+    outer = (np.cos(t_out), np.sin(t_out))
+    inner = (np.cos(t_in) * factor, np.sin(t_in) * factor)
+    return _two_groups(outer, inner, shuffle, _noise(noise), seed)
+
+
+def make_spirals(
+    n_samples: int = 300,
+    n_classes: int = 3,
+    noise: float = 0.2,
+    seed: RandomSource = None,
+    shuffle: bool = True,
+) -> Arrays:
+    """cs231n's spiral arms: class j has radius r in [0, 1] and angle 4j + 4r + N(0, noise^2)."""
+    n = _count(n_samples, "n_samples")
+    k = _count(n_classes, "n_classes")
+    spread = _noise(noise) or 0.0
+    rng = random_state(seed)
+    X_parts, y_parts = [], []
+    for j in range(k):
+        count = n // k + (1 if j < n % k else 0)
+        r = np.linspace(0.0, 1.0, count)
+        t = np.linspace(4.0 * j, 4.0 * (j + 1), count) + rng.normal(scale=spread, size=count)
+        X_parts.append(np.column_stack([r * np.sin(t), r * np.cos(t)]))
+        y_parts.append(np.full(count, j, dtype=np.intp))
+    X, y = np.vstack(X_parts), np.concatenate(y_parts)
+    if shuffle:
+        order = np.arange(n)
+        rng.shuffle(order)
+        X, y = X[order], y[order]
+    return X, y
+
+
+def make_xor(n_samples: int = 100, noise: float | None = None, seed: RandomSource = None) -> Arrays:
+    """Points uniform in [-1, 1]^2, class 1 where x1 and x2 have opposite signs (XOR of the signs);
+    ``noise`` then moves each point by N(0, noise^2), so some cross the axes."""
+    n = _count(n_samples, "n_samples")
+    spread = _noise(noise)
+    rng = random_state(seed)
+    X = rng.uniform(-1.0, 1.0, size=(n, 2))
+    y = ((X[:, 0] > 0) != (X[:, 1] > 0)).astype(np.intp)
+    if spread is not None:
+        X += rng.normal(scale=spread, size=X.shape)
+    return X, y
+
+
+def check_arrays(X: Any, y: Any) -> Arrays:
+    """X and y as numpy arrays with one row of X per label in y, or a ValueError."""
+    X, y = np.asarray(X), np.asarray(y)
+    if X.ndim == 0 or y.ndim != 1:
+        raise ValueError(
+            f"X must hold one row per sample and y be 1-D, got shapes {X.shape}, {y.shape}"
+        )
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} samples but y has {len(y)} labels")
+    return X, y
+
+
+def batches(
+    X: Any, y: Any, batch_size: int, shuffle: bool = True, seed: RandomSource = None
+) -> Iterator[Arrays]:
+    """Yield ``(X_batch, y_batch)`` pairs covering every sample once; the last may be smaller."""
+    X, y = check_arrays(X, y)
+    size = _count(batch_size, "batch_size")
+    order = np.arange(len(X))
+    if shuffle:
+        random_state(seed).shuffle(order)
+    for start in range(0, len(X), size):
+        chosen = order[start : start + size]
+        yield X[chosen], y[chosen]
+
+
+def train_test_split(
+    X: Any, y: Any, test_size: float = 0.25, seed: RandomSource = None, shuffle: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``X_train, X_test, y_train, y_test`` (scikit-learn's order and algorithm).
+
+    ``test_size`` is a fraction in (0, 1) (rounded up to whole samples) or a number of samples.
+    """
+    X, y = check_arrays(X, y)
+    n = len(X)
+    if isinstance(test_size, numbers.Integral) and not isinstance(test_size, bool):
+        n_test = int(test_size)
+    elif isinstance(test_size, numbers.Real) and 0 < test_size < 1:
+        n_test = math.ceil(test_size * n)
+    else:
+        raise ValueError(f"test_size must be a fraction in (0, 1) or a count, got {test_size!r}")
+    if not 0 < n_test < n:
+        raise ValueError(f"test_size={test_size!r} leaves {n_test} of {n} samples for testing")
+    if shuffle:
+        order = random_state(seed).permutation(n)
+        test, train = order[:n_test], order[n_test:]
+    else:
+        train, test = np.arange(n - n_test), np.arange(n - n_test, n)
+    return X[train], X[test], y[train], y[test]
+
+
+def load_digits(normalize: bool = True) -> Arrays:
+    """The 8x8 handwritten digits bundled with scikit-learn: X (1797, 64), y in 0..9.
+
+    With ``normalize`` the pixel values 0..16 are scaled to [0, 1].
+    """
+    try:
+        from sklearn.datasets import load_digits as sklearn_load_digits
+    except ImportError:
+        raise ImportError(
+            "nn.data.load_digits needs scikit-learn: pip install 'chainrule[data]'"
+        ) from None
+    digits = sklearn_load_digits()
+    X = digits.data.astype(float)
+    return (X / 16.0 if normalize else X), digits.target.astype(np.intp)

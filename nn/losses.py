@@ -1,0 +1,177 @@
+"""Loss functions, built from Value gates so their graphs can be drawn and stepped.
+
+Shapes. ``squared_error``, ``mse``, ``l1``, ``hinge`` and ``binary_cross_entropy_with_logits`` take
+outputs and targets of the same shape (one Value and one number, a list, or a list of lists for a
+batch) and work element by element. ``multiclass_hinge`` and ``cross_entropy`` take one sample's
+scores (a list of Values) and its class index, or a batch (a list of such lists and a list of
+indices), and average over the batch. Targets are plain numbers.
+
+Bad targets (a class index out of range, a hinge label that is not +-1, mismatched lengths) raise a
+ValueError that names the value.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Sequence
+from typing import Any, Union
+
+from autograd import Value
+
+Outputs = Union[Value, Sequence[Any]]
+Targets = Union[float, Sequence[Any]]
+
+
+def _total(terms: Iterable[Value]) -> Value:
+    """t1 + t2 + ... left to right, starting from the first term (no constant 0 node)."""
+    iterator = iter(terms)
+    total = next(iterator)
+    for term in iterator:
+        total = total + term
+    return total
+
+
+def _pairs(outputs: Outputs, targets: Any, path: str = "") -> list[tuple[Value, float]]:
+    """Flatten outputs and targets of the same shape into (output, target) pairs."""
+    if isinstance(outputs, Value):
+        if isinstance(targets, bool) or not isinstance(targets, numbers.Real):
+            raise ValueError(f"target{path} must be a number, got {targets!r}")
+        target = float(targets)
+        if not math.isfinite(target):
+            raise ValueError(f"target{path} must be finite, got {target!r}")
+        return [(outputs, target)]
+    if not isinstance(outputs, Sequence):
+        raise TypeError(f"output{path} must be a Value or a list of Values, got {outputs!r}")
+    if isinstance(targets, (str, bytes)) or not hasattr(targets, "__len__"):
+        raise ValueError(f"target{path} must be a list like the outputs, got {targets!r}")
+    if len(outputs) != len(targets):
+        raise ValueError(
+            f"{len(outputs)} outputs{path and ' at ' + path} but {len(targets)} targets: "
+            "give one target per output"
+        )
+    if not outputs:
+        raise ValueError("no outputs: a loss needs at least one")
+    pairs: list[tuple[Value, float]] = []
+    for i, (output, target) in enumerate(zip(outputs, targets)):
+        pairs.extend(_pairs(output, target, f"{path}[{i}]"))
+    return pairs
+
+
+def squared_error(outputs: Outputs, targets: Targets) -> Value:
+    """E = 1/2 sum (t - o)^2, the lectures' error (d E / d o = o - t)."""
+    differences = [o - t for o, t in _pairs(outputs, targets)]
+    return _total(d * d for d in differences) * 0.5
+
+
+def mse(outputs: Outputs, targets: Targets) -> Value:
+    """Mean squared error: 1/n sum (t - o)^2 over all n elements."""
+    differences = [o - t for o, t in _pairs(outputs, targets)]
+    return _total(d * d for d in differences) * (1.0 / len(differences))
+
+
+def l1(outputs: Outputs, targets: Targets) -> Value:
+    """Mean absolute error: 1/n sum |t - o|, with |d| = max(d, -d) (gradient 0 at d = 0)."""
+    differences = [o - t for o, t in _pairs(outputs, targets)]
+    return _total(d.max(-d) for d in differences) * (1.0 / len(differences))
+
+
+def _label(y: float, where: str) -> float:
+    if y not in (-1.0, 1.0):
+        raise ValueError(f"hinge label {y!r}{where} must be -1 or +1 (map 0/1 labels with 2*y - 1)")
+    return y
+
+
+def hinge(scores: Outputs, labels: Targets, margin: float = 1.0) -> Value:
+    """Binary SVM loss, labels y = +-1: 1/n sum max(0, margin - y s) (micrograd's moons loss)."""
+    pairs = _pairs(scores, labels)
+    terms = [(s * -_label(y, f" at {i}") + margin).relu() for i, (s, y) in enumerate(pairs)]
+    return _total(terms) * (1.0 / len(pairs))
+
+
+def _class_index(target: Any, n_classes: int) -> int:
+    if isinstance(target, bool) or not isinstance(target, numbers.Real):
+        raise ValueError(f"class index {target!r} must be an int in 0..{n_classes - 1}")
+    index = float(target)
+    if not index.is_integer() or not 0 <= index < n_classes:
+        raise ValueError(
+            f"class index {target!r} is out of range: there are {n_classes} classes, "
+            f"so it must be an int in 0..{n_classes - 1}"
+        )
+    return int(index)
+
+
+def _samples(scores: Sequence[Any], targets: Any) -> list[tuple[list[Value], int]]:
+    """One sample (list of Values, index) or a batch (list of lists, indices) as a list of pairs."""
+    if not isinstance(scores, Sequence) or not scores:
+        raise ValueError(f"scores must be a non-empty list of Values, got {scores!r}")
+    if isinstance(scores[0], Value):
+        batch, batch_targets = [scores], [targets]
+    else:
+        batch = list(scores)
+        if isinstance(targets, (str, bytes)) or not hasattr(targets, "__len__"):
+            raise ValueError(f"a batch of {len(batch)} samples needs a list of targets")
+        batch_targets = list(targets)
+        if len(batch) != len(batch_targets):
+            raise ValueError(f"{len(batch)} samples but {len(batch_targets)} targets")
+    samples = []
+    for row, target in zip(batch, batch_targets):
+        row = list(row)
+        if not row or not all(isinstance(s, Value) for s in row):
+            raise TypeError(f"each sample's scores must be a non-empty list of Values, got {row!r}")
+        samples.append((row, _class_index(target, len(row))))
+    return samples
+
+
+def multiclass_hinge(scores: Sequence[Any], target: Any, margin: float = 1.0) -> Value:
+    """Multiclass SVM loss: L_i = sum over j != y of max(0, s_j - s_y + margin), batch mean."""
+    per_sample = []
+    for row, y in _samples(scores, target):
+        if len(row) < 2:
+            raise ValueError(f"multiclass_hinge needs at least 2 scores per sample, got {len(row)}")
+        offset = margin - row[y]  # s_j - s_y + margin = s_j + offset
+        per_sample.append(_total((s + offset).relu() for j, s in enumerate(row) if j != y))
+    return _total(per_sample) * (1.0 / len(per_sample))
+
+
+def softmax(logits: Sequence[Value]) -> list[Value]:
+    """p_i = e^(z_i - m) / sum_j e^(z_j - m), m = max z (a constant: p does not depend on it)."""
+    logits = list(logits)
+    if not logits or not all(isinstance(z, Value) for z in logits):
+        raise TypeError(f"softmax takes a non-empty list of Values, got {logits!r}")
+    m = max(z.data for z in logits)
+    exps = [(z - m).exp() for z in logits]
+    total = _total(exps).reciprocal()
+    return [e * total for e in exps]
+
+
+def _log_sum_exp(logits: list[Value]) -> Value:
+    """log sum e^z_j = m + log sum e^(z_j - m): finite for any finite logits (m = max z)."""
+    m = max(z.data for z in logits)
+    return _total((z - m).exp() for z in logits).log() + m
+
+
+def cross_entropy(logits: Sequence[Any], target: Any) -> Value:
+    """-log softmax(z)_y = log sum_j e^z_j - z_y, via log-sum-exp (finite at logits of +-1000);
+    batch mean. d/dz_j = p_j - [j = y]."""
+    per_sample = [_log_sum_exp(row) - row[y] for row, y in _samples(logits, target)]
+    return _total(per_sample) * (1.0 / len(per_sample))
+
+
+def binary_cross_entropy_with_logits(logits: Outputs, targets: Targets) -> Value:
+    """Mean of -[t log s(z) + (1 - t) log(1 - s(z))] = softplus(z) - t z, for targets t in [0, 1]
+    (one independent yes/no per output: multi-label). The softplus gate keeps it finite."""
+    pairs = _pairs(logits, targets)
+    for i, (_, t) in enumerate(pairs):
+        if not 0.0 <= t <= 1.0:
+            raise ValueError(f"target {t!r} at {i} must be in [0, 1] (a probability or 0/1 label)")
+    return _total(z.softplus() + z * -t for z, t in pairs) * (1.0 / len(pairs))
+
+
+def l2(params: Iterable[Value]) -> Value:
+    """sum p^2 over the parameters, with no 1/2 (d/dp = 2p); multiply by the strength yourself:
+    ``loss + 1e-4 * l2(model.parameters())`` as in micrograd."""
+    params = list(params)
+    if not params:
+        raise ValueError("l2 needs at least one parameter")
+    return _total(p * p for p in params)

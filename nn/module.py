@@ -1,0 +1,349 @@
+"""Modules: ``Neuron``, ``Layer`` and ``MLP``, built from :class:`autograd.Value` operations only.
+
+micrograd's shapes work unchanged: ``MLP(2, [16, 16, 1])`` has ReLU hidden layers and a linear
+output, ``Neuron(3, nonlin=False)`` is a linear neuron, and a layer with one neuron returns a single
+Value instead of a list.
+
+A neuron computes ``activation(b + w1 x1 + w2 x2 + ... + wn xn)``, one ``*`` gate per weight and one
+``+`` gate per term, left to right, so its graph is exactly the lecture's circuit and can be drawn
+and stepped like any other.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Union
+
+from autograd import Value
+from nn.init import Initializer, Seed, make_rng
+from nn.init import get as get_initializer
+
+Input = Union[Value, float, Sequence[Union[Value, float]]]
+Output = Union[Value, list[Value]]
+
+ACTIVATIONS: dict[str, Callable[[Value], Value] | None] = {
+    "relu": Value.relu,
+    "tanh": Value.tanh,
+    "sigmoid": Value.sigmoid,
+    "softplus": Value.softplus,
+    "linear": None,
+}
+"""Activation name -> the gate applied to the weighted sum (``None``: no gate, linear)."""
+
+
+class Module:
+    """Base class: parameters, gradients and state of anything made of Values.
+
+    Parameters are found by walking the module's public attributes in the order they were set:
+    a ``Value`` is a parameter, a ``Module`` is walked recursively, and lists/tuples are walked item
+    by item. Names are dotted paths: ``layers.0.neurons.2.w.1`` is weight 1 of neuron 2 of layer 0.
+
+    Naming contract (what drawings such as ``autograd.draw(root, collapse='neuron')`` rely on):
+
+    * every parameter's ``.label`` is its dotted :meth:`named_parameters` name, e.g.
+      ``layers.0.neurons.2.w.1`` and ``layers.0.neurons.2.b`` in an MLP;
+    * the Value returned by a neuron call (after its activation) is labelled
+      ``"<layer name>/<neuron name>"``: an MLP names its layers ``layer1``, ``layer2``, ... and a
+      layer names its neurons ``n1``, ``n2``, ..., so ``"layer2/n3"`` is the third neuron of the
+      second layer. A standalone Layer is ``layer1`` and a standalone Neuron ``layer1/n1``;
+    * data inputs are the Values the user gives, unchanged; plain numbers are turned into leaf
+      Values labelled ``x1``, ``x2``, ... (once per call, shared by every neuron of the layer).
+    """
+
+    def forward(self, x: Input) -> Output:
+        """The module's output for input ``x``; subclasses define it."""
+        raise NotImplementedError(f"{type(self).__name__} must define forward(x)")
+
+    def __call__(self, x: Input) -> Output:
+        return self.forward(x)
+
+    # -- parameters ------------------------------------------------------------------------------
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        """``(dotted name, parameter)`` pairs, each parameter once, in a fixed order."""
+        found: list[tuple[str, Value]] = []
+        for name, attribute in vars(self).items():
+            if not name.startswith("_"):
+                _collect(name, attribute, found)
+        seen: set[Value] = set()
+        unique = []
+        for name, p in found:
+            if p not in seen:
+                seen.add(p)
+                unique.append((name, p))
+        return unique
+
+    def parameters(self) -> list[Value]:
+        """Every parameter (a list of Values), in :meth:`named_parameters` order."""
+        return [p for _, p in self.named_parameters()]
+
+    def num_parameters(self) -> int:
+        """How many scalar parameters the module has."""
+        return len(self.named_parameters())
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to 0."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def label_parameters(self) -> None:
+        """Label every parameter with its dotted name (constructors call this; call it at the end
+        of your own module's ``__init__`` to get the same labels)."""
+        for name, p in self.named_parameters():
+            p.label = name
+
+    # -- state -----------------------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, float]:
+        """``{dotted name: value}`` for every parameter."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Set every parameter from ``state``; checks everything first, so on a ValueError (a
+        missing or unexpected name, a value that is not a finite number) nothing has changed."""
+        if not isinstance(state, Mapping):
+            raise TypeError(f"state must be a dict of name -> number, got {type(state).__name__}")
+        named = self.named_parameters()
+        missing = [name for name, _ in named if name not in state]
+        if missing:
+            raise ValueError(
+                f"state is missing parameter {missing[0]!r} ({len(missing)} missing in all); "
+                f"it does not fit {self!r}"
+            )
+        expected = {name for name, _ in named}
+        unexpected = [key for key in state if key not in expected]
+        if unexpected:
+            raise ValueError(
+                f"state has unexpected parameter {unexpected[0]!r} ({len(unexpected)} unexpected "
+                f"in all); it does not fit {self!r}"
+            )
+        values = [check_number(state[name], f"parameter {name!r}") for name, _ in named]
+        for (_, p), value in zip(named, values):
+            p.data = value
+
+    # -- description -----------------------------------------------------------------------------
+
+    def config(self) -> dict[str, Any]:
+        """The constructor arguments that rebuild this module's architecture (repr, ``nn.save``)."""
+        return {}
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{key}={value!r}" for key, value in self.config().items())
+        return f"{type(self).__name__}({args})"
+
+
+def _collect(name: str, attribute: Any, found: list[tuple[str, Value]]) -> None:
+    """Add the parameters held by ``attribute`` (a Value, Module, list or tuple) to ``found``."""
+    if isinstance(attribute, Value):
+        found.append((name, attribute))
+    elif isinstance(attribute, Module):
+        found.extend((f"{name}.{sub}", p) for sub, p in attribute.named_parameters())
+    elif isinstance(attribute, (list, tuple)):
+        for i, item in enumerate(attribute):
+            _collect(f"{name}.{i}", item, found)
+
+
+def check_number(value: Any, what: str) -> float:
+    """``value`` as a finite float, or a ValueError naming ``what``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{what} must be a number, got {type(value).__name__} {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{what} must be finite, got {number!r}")
+    return number
+
+
+def _positive_int(value: Any, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{what} must be a positive int, got {value!r}")
+    return int(value)
+
+
+def _activation_name(activation: str | bool, nonlin: bool | None) -> str:
+    """The activation's name; micrograd's ``nonlin=True/False`` means 'relu'/'linear'."""
+    if nonlin is not None:
+        if activation != "relu":
+            raise ValueError(
+                f"give activation= or nonlin=, not both (got {activation!r} and nonlin={nonlin!r})"
+            )
+        activation = bool(nonlin)
+    if isinstance(activation, bool):
+        return "relu" if activation else "linear"
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; use one of {list(ACTIVATIONS)}")
+    return activation
+
+
+def as_inputs(x: Input, n: int, owner: str) -> list[Value]:
+    """The ``n`` inputs as Values: Values are kept, numbers become leaves labelled x1, x2, ..."""
+    inputs: Any = [x] if isinstance(x, (Value, numbers.Real)) else x
+    try:
+        given = len(inputs)
+    except TypeError:
+        raise TypeError(
+            f"{owner} takes a list of {n} numbers or Values, got {type(x).__name__}"
+        ) from None
+    if given != n:
+        raise ValueError(f"{owner} expects {n} inputs, got {given}")
+    try:
+        return [xi if type(xi) is Value else Value(xi, f"x{i}") for i, xi in enumerate(inputs, 1)]
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"input of {owner}: {error}") from None
+
+
+class Neuron(Module):
+    """One neuron: ``activation(b + sum_i w_i x_i)`` with weights ``.w`` and bias ``.b``.
+
+    ``init`` names an initialiser of :mod:`nn.init` (or is one); the bias starts at 0. ``seed`` is
+    an int or a ``numpy.random.Generator``.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        activation: str | bool = "relu",
+        *,
+        nonlin: bool | None = None,
+        init: str | Initializer = "uniform",
+        seed: Seed = None,
+    ) -> None:
+        self.nin = _positive_int(nin, "nin (the number of inputs)")
+        self.activation = _activation_name(activation, nonlin)
+        self._activate = ACTIVATIONS[self.activation]
+        weights = get_initializer(init)(self.nin, make_rng(seed))
+        if len(weights) != self.nin:
+            raise ValueError(f"initialiser {init!r} gave {len(weights)} weights for {self.nin}")
+        self.w = [Value(check_number(v, "initial weight")) for v in weights]
+        self.b = Value(0.0)
+        self.output_label = "layer1/n1"
+        self.label_parameters()
+
+    def _forward(self, xs: list[Value]) -> Value:
+        """The hot path: ``xs`` are already ``nin`` Values."""
+        act = self.b
+        for wi, xi in zip(self.w, xs):
+            act = act + wi * xi
+        if self._activate is not None:
+            act = self._activate(act)
+        act.label = self.output_label
+        return act
+
+    def forward(self, x: Input) -> Value:
+        return self._forward(as_inputs(x, self.nin, "Neuron"))
+
+    def config(self) -> dict[str, Any]:
+        return {"nin": self.nin, "activation": self.activation}
+
+
+class Layer(Module):
+    """``nout`` neurons reading the same ``nin`` inputs; ``.neurons``.
+
+    Called on one input it returns a list of ``nout`` Values, or a single Value when ``nout == 1``.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str | bool = "relu",
+        *,
+        nonlin: bool | None = None,
+        init: str | Initializer = "uniform",
+        seed: Seed = None,
+        name: str = "layer1",
+    ) -> None:
+        self.nin = _positive_int(nin, "nin (the number of inputs)")
+        nout = _positive_int(nout, "nout (the number of neurons)")
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"name must be a non-empty str, got {name!r}")
+        rng = make_rng(seed)
+        self.neurons = [
+            Neuron(self.nin, activation, nonlin=nonlin, init=init, seed=rng) for _ in range(nout)
+        ]
+        self._name = name
+        for j, neuron in enumerate(self.neurons, 1):
+            neuron.output_label = f"{name}/n{j}"
+        self.label_parameters()
+
+    @property
+    def name(self) -> str:
+        """The layer's name in output labels (``layer1``, ``layer2``, ... inside an MLP)."""
+        return self._name
+
+    @property
+    def activation(self) -> str:
+        """The activation every neuron of the layer applies."""
+        return self.neurons[0].activation
+
+    def _forward(self, xs: list[Value]) -> list[Value]:
+        return [neuron._forward(xs) for neuron in self.neurons]
+
+    def forward(self, x: Input) -> Output:
+        out = self._forward(as_inputs(x, self.nin, "Layer"))
+        return out[0] if len(out) == 1 else out
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "nin": self.nin,
+            "nout": len(self.neurons),
+            "activation": self.activation,
+            "name": self.name,
+        }
+
+
+class MLP(Module):
+    """A multi-layer perceptron: layers of sizes ``nouts`` after ``nin`` inputs; ``.layers``.
+
+    Hidden layers use ``activation``; the last layer uses ``output_activation`` (None: linear,
+    micrograd's choice). Returns a single Value when the last layer has one neuron.
+
+    >>> model = MLP(3, [4, 4, 1], seed=0)
+    >>> model.num_parameters()
+    41
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        output_activation: str | None = None,
+        *,
+        init: str | Initializer = "uniform",
+        seed: Seed = None,
+    ) -> None:
+        self.nin = _positive_int(nin, "nin (the number of inputs)")
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+            raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        sizes = [self.nin] + [_positive_int(n, "each layer size in nouts") for n in nouts]
+        self.activation = hidden = _activation_name(activation, None)
+        self.output_activation = last = _activation_name(output_activation or "linear", None)
+        rng = make_rng(seed)
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                hidden if i < len(nouts) - 1 else last,
+                init=init,
+                seed=rng,
+                name=f"layer{i + 1}",
+            )
+            for i in range(len(nouts))
+        ]
+        self.label_parameters()
+
+    def forward(self, x: Input) -> Output:
+        xs = as_inputs(x, self.nin, "MLP")
+        for layer in self.layers:
+            xs = layer._forward(xs)
+        return xs[0] if len(xs) == 1 else xs
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "nin": self.nin,
+            "nouts": [len(layer.neurons) for layer in self.layers],
+            "activation": self.activation,
+            "output_activation": self.output_activation,
+        }

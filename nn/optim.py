@@ -1,0 +1,283 @@
+"""Optimizers (SGD with momentum, Adagrad, RMSprop, Adam) and learning-rate schedules.
+
+Every optimizer updates its parameters' ``.data`` in place from their ``.grad``. The update is plain
+float arithmetic on ``.data`` and ``.grad``, so it records no graph (the same effect as running it
+under ``autograd.no_grad()``). ``step()`` first checks every gradient and computes every new value;
+only when all are finite does it write them, so an error never leaves a half-updated model::
+
+    optimizer = SGD(model.parameters(), lr=0.1, momentum=0.9)
+    for batch in ...:
+        loss = ...
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+
+``lr`` is a number or a schedule: a function ``step -> lr`` of how many steps were taken before,
+such as :class:`StepDecay` or :class:`LinearDecay`. ``weight_decay`` adds ``weight_decay * p`` to
+each gradient (the gradient of an L2 penalty ``weight_decay / 2 * p^2``).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Union
+
+from autograd import Value
+
+Schedule = Callable[[int], float]
+LearningRate = Union[float, Schedule]
+State = dict[str, list[float]]
+
+
+def _number(value: Any, what: str, low: float = 0.0, high: float = math.inf) -> float:
+    """``value`` as a float with low <= value < high, or a ValueError naming ``what``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{what} must be a number, got {type(value).__name__} {value!r}")
+    number = float(value)
+    if not (low <= number < high and math.isfinite(number)):
+        raise ValueError(f"{what} must be finite and in [{low}, {high}), got {number!r}")
+    return number
+
+
+def _positive(value: Any, what: str) -> float:
+    """``value`` as a finite float > 0, or a ValueError naming ``what``."""
+    number = _number(value, what)
+    if number == 0.0:
+        raise ValueError(f"{what} must be > 0, got {value!r}")
+    return number
+
+
+@dataclass(frozen=True)
+class StepDecay:
+    """Every ``every`` steps, lr <- factor * lr (the lecture homework): lr * factor^(k // every)."""
+
+    lr: float
+    every: int
+    factor: float = 0.5
+
+    def __post_init__(self) -> None:
+        _number(self.lr, "StepDecay lr")
+        if isinstance(self.every, bool) or not isinstance(self.every, int) or self.every < 1:
+            raise ValueError(f"StepDecay every must be a positive int of steps, got {self.every!r}")
+        if not 0.0 < _number(self.factor, "StepDecay factor") <= 1.0:
+            raise ValueError(f"StepDecay factor must be in (0, 1], got {self.factor!r}")
+
+    def __call__(self, step: int) -> float:
+        return self.lr * self.factor ** (step // self.every)
+
+
+@dataclass(frozen=True)
+class LinearDecay:
+    """From ``start`` to ``end`` in ``steps`` steps, then ``end``: start + (end - start) k / steps.
+
+    ``LinearDecay(1.0, 0.1, 100)`` is micrograd's ``1.0 - 0.9 * k / 100``.
+    """
+
+    start: float
+    end: float
+    steps: int
+
+    def __post_init__(self) -> None:
+        _number(self.start, "LinearDecay start")
+        _number(self.end, "LinearDecay end")
+        if isinstance(self.steps, bool) or not isinstance(self.steps, int) or self.steps < 1:
+            raise ValueError(f"LinearDecay steps must be a positive int, got {self.steps!r}")
+
+    def __call__(self, step: int) -> float:
+        return self.start + (self.end - self.start) * min(step, self.steps) / self.steps
+
+
+def _parameters(params: Iterable[Value]) -> list[Value]:
+    if isinstance(params, Value):
+        raise TypeError("params must be a list of Values; wrap a single one: [p]")
+    params = list(params)
+    if not params:
+        raise ValueError("the optimizer got no parameters to update")
+    seen: set[Value] = set()
+    for i, p in enumerate(params):
+        if not isinstance(p, Value):
+            raise TypeError(f"parameter {i} must be a Value, got {type(p).__name__} {p!r}")
+        if p in seen:
+            raise ValueError(f"parameter {_name(p, i)} is listed twice; it would be updated twice")
+        seen.add(p)
+    return params
+
+
+def _name(p: Value, i: int) -> str:
+    return repr(p.label) if p.label else f"number {i} ({p!r})"
+
+
+class Optimizer:
+    """Base class: holds the parameters, the learning rate (or schedule) and the step count."""
+
+    def __init__(
+        self, params: Iterable[Value], lr: LearningRate, weight_decay: float = 0.0
+    ) -> None:
+        self.params = _parameters(params)
+        if not callable(lr):
+            lr = _number(lr, "lr")
+        self.schedule = lr
+        self.weight_decay = _number(weight_decay, "weight_decay")
+        self.steps = 0
+        self.state: State = {}
+
+    @property
+    def lr(self) -> float:
+        """The learning rate the next ``step()`` uses."""
+        if callable(self.schedule):
+            return _number(self.schedule(self.steps), f"lr from the schedule at step {self.steps}")
+        return self.schedule
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to 0."""
+        for p in self.params:
+            p.grad = 0.0
+
+    def _gradients(self) -> list[float]:
+        """Each parameter's gradient plus weight decay, checked to be finite."""
+        for i, p in enumerate(self.params):
+            if not math.isfinite(p.grad):
+                raise ValueError(
+                    f"parameter {_name(p, i)} has gradient {p.grad!r}; nothing was updated. "
+                    "Lower the learning rate or rescale the inputs."
+                )
+        if self.weight_decay:
+            return [p.grad + self.weight_decay * p.data for p in self.params]
+        return [p.grad for p in self.params]
+
+    def _update(self, lr: float, grads: list[float]) -> tuple[list[float], State]:
+        """The new parameter values and optimizer state (not yet written)."""
+        raise NotImplementedError
+
+    def step(self) -> None:
+        """Update every parameter once; on a ValueError nothing has changed."""
+        lr = self.lr
+        new_data, new_state = self._update(lr, self._gradients())
+        for name, values in [("value", new_data), *new_state.items()]:
+            for i, v in enumerate(values):
+                if not math.isfinite(v):
+                    raise ValueError(
+                        f"the update of parameter {_name(self.params[i], i)} gives {name} {v!r}; "
+                        "nothing was updated. Lower the learning rate or rescale the inputs."
+                    )
+        for p, v in zip(self.params, new_data):
+            p.data = v
+        self.state = new_state
+        self.steps += 1
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({len(self.params)} parameters, lr={self.schedule!r})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent: p <- p - lr g.
+
+    With momentum mu: v <- mu v + g, p <- p - lr v (as PyTorch).
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: LearningRate,
+        momentum: float = 0.0,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        self.momentum = _number(momentum, "momentum", 0.0, 1.0)
+        if self.momentum:
+            self.state = {"velocity": [0.0] * len(self.params)}
+
+    def _update(self, lr: float, grads: list[float]) -> tuple[list[float], State]:
+        if not self.momentum:
+            return [p.data - lr * g for p, g in zip(self.params, grads)], {}
+        mu = self.momentum
+        velocity = [mu * v + g for v, g in zip(self.state["velocity"], grads)]
+        return [p.data - lr * v for p, v in zip(self.params, velocity)], {"velocity": velocity}
+
+
+class Adagrad(Optimizer):
+    """Adagrad: cache <- cache + g^2, p <- p - lr g / (sqrt(cache) + eps)."""
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: LearningRate = 0.01,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        self.eps = _positive(eps, "eps")
+        self.state = {"cache": [0.0] * len(self.params)}
+
+    def _update(self, lr: float, grads: list[float]) -> tuple[list[float], State]:
+        cache = [c + g * g for c, g in zip(self.state["cache"], grads)]
+        data = [
+            p.data - lr * g / (math.sqrt(c) + self.eps)
+            for p, g, c in zip(self.params, grads, cache)
+        ]
+        return data, {"cache": cache}
+
+
+class RMSprop(Optimizer):
+    """RMSprop: cache <- rho cache + (1 - rho) g^2, p <- p - lr g / (sqrt(cache) + eps)."""
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: LearningRate = 0.01,
+        rho: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        self.rho = _number(rho, "rho", 0.0, 1.0)
+        self.eps = _positive(eps, "eps")
+        self.state = {"cache": [0.0] * len(self.params)}
+
+    def _update(self, lr: float, grads: list[float]) -> tuple[list[float], State]:
+        rho = self.rho
+        cache = [rho * c + (1.0 - rho) * g * g for c, g in zip(self.state["cache"], grads)]
+        data = [
+            p.data - lr * g / (math.sqrt(c) + self.eps)
+            for p, g, c in zip(self.params, grads, cache)
+        ]
+        return data, {"cache": cache}
+
+
+class Adam(Optimizer):
+    """Adam: m <- b1 m + (1 - b1) g, v <- b2 v + (1 - b2) g^2, with bias corrections
+    m^ = m / (1 - b1^t), v^ = v / (1 - b2^t); p <- p - lr m^ / (sqrt(v^) + eps)."""
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: LearningRate = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (b1, b2), got {betas!r}")
+        self.betas = (
+            _number(betas[0], "betas[0]", 0.0, 1.0),
+            _number(betas[1], "betas[1]", 0.0, 1.0),
+        )
+        self.eps = _positive(eps, "eps")
+        zeros = [0.0] * len(self.params)
+        self.state = {"m": zeros, "v": list(zeros)}
+
+    def _update(self, lr: float, grads: list[float]) -> tuple[list[float], State]:
+        b1, b2 = self.betas
+        t = self.steps + 1
+        m = [b1 * mi + (1.0 - b1) * g for mi, g in zip(self.state["m"], grads)]
+        v = [b2 * vi + (1.0 - b2) * g * g for vi, g in zip(self.state["v"], grads)]
+        correct1, correct2 = 1.0 - b1**t, 1.0 - b2**t
+        data = [
+            p.data - lr * (mi / correct1) / (math.sqrt(vi / correct2) + self.eps)
+            for p, mi, vi in zip(self.params, m, v)
+        ]
+        return data, {"m": m, "v": v}

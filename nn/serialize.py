@@ -1,0 +1,141 @@
+"""``save`` and ``load``: a model as a JSON file holding its architecture and its parameters.
+
+The file is plain JSON, parsed with :mod:`json` only: never evaluated, never unpickled::
+
+    {"format": "chainrule.nn", "version": 1,
+     "class": "MLP", "config": {"nin": 2, "nouts": [16, 16, 1], ...},
+     "parameters": {"layers.0.neurons.0.w.0": 0.123, ...}}
+
+Loading checks everything before building or changing anything: a truncated file, a missing or
+unexpected key, an unknown class, a shape that does not match the architecture, or a number that is
+not finite raises a ValueError naming the problem.
+"""
+
+from __future__ import annotations
+
+import json
+import numbers
+from os import PathLike
+from pathlib import Path
+from typing import Any, Union
+
+from nn.module import MLP, Layer, Module, Neuron
+
+FORMAT = "chainrule.nn"
+VERSION = 1
+MODULES: dict[str, type[Neuron] | type[Layer] | type[MLP]] = {
+    "Neuron": Neuron,
+    "Layer": Layer,
+    "MLP": MLP,
+}
+"""The classes a file may name."""
+
+KEYS = ("format", "version", "class", "config", "parameters")
+PathLikeStr = Union[str, "PathLike[str]"]
+
+
+def save(model: Module, path: PathLikeStr) -> None:
+    """Write ``model``'s class, constructor config and parameters to ``path`` as JSON."""
+    name = type(model).__name__
+    if MODULES.get(name) is not type(model):
+        raise ValueError(f"save supports {', '.join(MODULES)}, not {name}")
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "class": name,
+        "config": model.config(),
+        "parameters": model.state_dict(),
+    }
+    Path(path).write_text(json.dumps(document, indent=1, allow_nan=False) + "\n", "utf-8")
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"the number {name} is not finite; a model file holds finite numbers only")
+
+
+def _parse(text: str, source: str) -> dict[str, Any]:
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise ValueError(
+            f"{source} is not valid JSON ({error.msg} at line {error.lineno}, column "
+            f"{error.colno}); the file may be truncated or not a chainrule model"
+        ) from None
+    except ValueError as error:
+        raise ValueError(f"{source}: {error}") from None
+    if not isinstance(document, dict):
+        raise ValueError(f"{source} must hold a JSON object, got {type(document).__name__}")
+    for key in KEYS:
+        if key not in document:
+            raise ValueError(f"{source} is missing the key {key!r}")
+    unexpected = [key for key in document if key not in KEYS]
+    if unexpected:
+        raise ValueError(f"{source} has the unexpected key {unexpected[0]!r}")
+    if document["format"] != FORMAT or document["version"] != VERSION:
+        raise ValueError(
+            f"{source} has format {document['format']!r} version {document['version']!r}; "
+            f"expected {FORMAT!r} version {VERSION}"
+        )
+    return document
+
+
+def _size(config: dict[str, Any], key: str) -> int:
+    value = config.get(key)
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"config {key!r} must be a positive int, got {value!r}")
+    return int(value)
+
+
+def _parameter_count(name: str, config: dict[str, Any]) -> int:
+    """How many parameters the architecture has (checked before anything is built)."""
+    if name == "Neuron":
+        return _size(config, "nin") + 1
+    if name == "Layer":
+        return (_size(config, "nin") + 1) * _size(config, "nout")
+    nouts = config.get("nouts")
+    if not isinstance(nouts, list) or not nouts:
+        raise ValueError(f"config 'nouts' must be a non-empty list of layer sizes, got {nouts!r}")
+    sizes = [_size(config, "nin")] + [_size({"nouts": n}, "nouts") for n in nouts]
+    return sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(nouts)))
+
+
+def _build(name: str, config: dict[str, Any], source: str) -> Module:
+    try:
+        return MODULES[name](**config, seed=0)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{source}: bad config for {name}: {error}") from None
+
+
+def load(path: PathLikeStr, model: Module | None = None) -> Module:
+    """The model saved at ``path``; with ``model``, load the parameters into it (same architecture
+    required) and return it. On any error nothing has been built or changed."""
+    source = str(path)
+    document = _parse(Path(path).read_text("utf-8"), source)
+    name, config, parameters = document["class"], document["config"], document["parameters"]
+    if not isinstance(parameters, dict):
+        raise ValueError(f"{source}: 'parameters' must be an object of name -> number")
+    if not isinstance(name, str) or name not in MODULES:
+        raise ValueError(
+            f"{source} names the unknown class {name!r}; expected one of {list(MODULES)}"
+        )
+    if not isinstance(config, dict):
+        raise ValueError(f"{source}: 'config' must be an object, got {config!r}")
+    expected = _parameter_count(name, config)
+    if len(parameters) != expected:
+        raise ValueError(
+            f"{source}: wrong shape: {name} with config {config} has {expected} parameters, "
+            f"the file has {len(parameters)}"
+        )
+    if model is not None:
+        if type(model).__name__ != name or model.config() != config:
+            raise ValueError(
+                f"{source} holds {name}({config}), which does not match the model {model!r}"
+            )
+        target = model
+    else:
+        target = _build(name, config, source)
+    try:
+        target.load_state_dict(parameters)
+    except ValueError as error:
+        raise ValueError(f"{source}: {error}") from None
+    return target

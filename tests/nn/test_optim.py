@@ -1,0 +1,188 @@
+"""Optimizers and schedules: update formulas, invariants, and all-or-nothing steps."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nn
+from autograd import Value
+from autograd.testing import finite_floats
+
+SMALL = settings(max_examples=30, deadline=None)
+OPTIMIZERS = [
+    lambda ps: nn.SGD(ps, lr=0.1),
+    lambda ps: nn.SGD(ps, lr=0.1, momentum=0.9),
+    lambda ps: nn.Adagrad(ps, lr=0.5),
+    lambda ps: nn.RMSprop(ps, lr=0.05),
+    lambda ps: nn.Adam(ps, lr=0.1),
+]
+
+
+def params_with_grads(data: list[float], grads: list[float]) -> list[Value]:
+    params = [Value(d, f"p{i}") for i, d in enumerate(data)]
+    for p, g in zip(params, grads):
+        p.grad = g
+    return params
+
+
+# -- formulas ------------------------------------------------------------------------------------
+
+
+@SMALL
+@given(st.lists(st.tuples(finite_floats(-10, 10), finite_floats(-10, 10)), min_size=1, max_size=5))
+def test_sgd_step_is_p_minus_lr_g(pairs: list[tuple[float, float]]) -> None:
+    params = params_with_grads([d for d, _ in pairs], [g for _, g in pairs])
+    nn.SGD(params, lr=0.3).step()
+    assert [p.data for p in params] == [d - 0.3 * g for d, g in pairs]
+    assert all(p.is_leaf for p in params)  # no graph recorded
+
+
+def test_sgd_momentum_accumulates_velocity() -> None:
+    (p,) = params_with_grads([1.0], [2.0])
+    opt = nn.SGD([p], lr=0.1, momentum=0.9)
+    opt.step()  # v = 2
+    assert p.data == pytest.approx(1.0 - 0.2)
+    opt.step()  # v = 0.9 * 2 + 2 = 3.8
+    assert p.data == pytest.approx(0.8 - 0.38)
+
+
+def test_weight_decay_adds_decay_times_p_to_the_gradient() -> None:
+    (p,) = params_with_grads([2.0], [1.0])
+    nn.SGD([p], lr=0.1, weight_decay=0.5).step()
+    assert p.data == pytest.approx(2.0 - 0.1 * (1.0 + 0.5 * 2.0))
+
+
+def test_adagrad_rmsprop_adam_first_steps() -> None:
+    g = 0.5
+    (a,) = params_with_grads([1.0], [g])
+    nn.Adagrad([a], lr=0.1).step()
+    assert a.data == pytest.approx(1.0 - 0.1 * g / (abs(g) + 1e-8))
+    (r,) = params_with_grads([1.0], [g])
+    nn.RMSprop([r], lr=0.1, rho=0.9).step()
+    assert r.data == pytest.approx(1.0 - 0.1 * g / (math.sqrt(0.1 * g * g) + 1e-8))
+    (m,) = params_with_grads([1.0], [g])
+    opt = nn.Adam([m], lr=0.1)
+    opt.step()  # bias-corrected: the first step is lr * sign(g)
+    assert m.data == pytest.approx(0.9)
+    m.grad = g
+    opt.step()
+    m1, v1 = 0.1 * g, 0.001 * g * g
+    m2, v2 = 0.9 * m1 + 0.1 * g, 0.999 * v1 + 0.001 * g * g
+    step = 0.1 * (m2 / (1 - 0.9**2)) / (math.sqrt(v2 / (1 - 0.999**2)) + 1e-8)
+    assert m.data == pytest.approx(0.9 - step)
+
+
+@SMALL
+@given(st.lists(finite_floats(-100, 100).filter(lambda g: abs(g) > 1e-3), min_size=1, max_size=4))
+def test_adam_first_step_moves_each_parameter_by_lr(grads: list[float]) -> None:
+    params = params_with_grads([0.0] * len(grads), grads)
+    nn.Adam(params, lr=0.01).step()
+    for p, g in zip(params, grads):
+        assert p.data == pytest.approx(-0.01 * math.copysign(1.0, g), rel=1e-4)
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS)
+def test_every_optimizer_minimises_a_quadratic(make: object) -> None:
+    x, y = Value(4.0), Value(-3.0)
+    opt = make([x, y])  # type: ignore[operator]
+    for _ in range(300):
+        loss = (x - 1.0) * (x - 1.0) + (y + 2.0) * (y + 2.0) * 2.0
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert x.data == pytest.approx(1.0, abs=0.05) and y.data == pytest.approx(-2.0, abs=0.05)
+    assert opt.steps == 300
+
+
+def test_zero_grad_clears_every_parameter() -> None:
+    params = params_with_grads([1.0, 2.0], [3.0, 4.0])
+    nn.SGD(params, lr=0.1).zero_grad()
+    assert [p.grad for p in params] == [0.0, 0.0]
+
+
+# -- all or nothing ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", OPTIMIZERS)
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_non_finite_gradient_is_named_and_nothing_changes(make: object, bad: float) -> None:
+    model = nn.MLP(2, [2, 1], seed=0)
+    opt = make(model.parameters())  # type: ignore[operator]
+    model([1.0, 2.0]).backward()
+    opt.step()
+    model.zero_grad()
+    model([1.0, 2.0]).backward()
+    model.layers[1].neurons[0].w[1].grad = bad
+    before, state, steps = model.state_dict(), {k: list(v) for k, v in opt.state.items()}, opt.steps
+    with pytest.raises(ValueError, match=r"'layers\.1\.neurons\.0\.w\.1' has gradient"):
+        opt.step()
+    assert model.state_dict() == before and opt.state == state and opt.steps == steps
+
+
+def test_an_update_that_overflows_changes_nothing() -> None:
+    params = params_with_grads([1.0, 2.0], [1.0, 1e308])
+    with pytest.raises(ValueError, match="'p1' gives value -inf"):
+        nn.SGD(params, lr=10.0).step()
+    assert [p.data for p in params] == [1.0, 2.0]
+    params = params_with_grads([1.0, 2.0], [1.0, 1e200])
+    opt = nn.Adam(params, lr=0.1)
+    with pytest.raises(ValueError, match="'p1' gives v inf"):
+        opt.step()
+    assert [p.data for p in params] == [1.0, 2.0] and opt.state["v"] == [0.0, 0.0]
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: nn.SGD([], lr=0.1), "no parameters"),
+        (lambda: nn.SGD([Value(1.0, "a")] * 2, lr=0.1), "'a' is listed twice"),
+        (lambda: nn.SGD([1.0], lr=0.1), "parameter 0 must be a Value"),
+        (lambda: nn.SGD(Value(1.0), lr=0.1), "wrap a single one"),
+        (lambda: nn.SGD([Value(1.0)], lr=-1.0), "lr"),
+        (lambda: nn.SGD([Value(1.0)], lr=math.nan), "lr"),
+        (lambda: nn.SGD([Value(1.0)], lr=0.1, momentum=1.5), "momentum"),
+        (lambda: nn.SGD([Value(1.0)], lr=0.1, weight_decay=-1), "weight_decay"),
+        (lambda: nn.Adam([Value(1.0)], betas=(0.9,)), "betas"),
+        (lambda: nn.Adagrad([Value(1.0)], eps=0.0), "eps"),
+        (lambda: nn.StepDecay(0.1, every=0), "every"),
+        (lambda: nn.StepDecay(0.1, every=2, factor=0.0), "factor"),
+        (lambda: nn.LinearDecay(1.0, 0.1, steps=0), "steps"),
+    ],
+)
+def test_bad_optimizer_arguments(make: object, message: str) -> None:
+    with pytest.raises((TypeError, ValueError), match=message):
+        make()  # type: ignore[operator]
+
+
+# -- schedules -------------------------------------------------------------------------------
+
+
+def test_linear_decay_is_micrograds_schedule() -> None:
+    schedule = nn.LinearDecay(1.0, 0.1, 100)
+    assert all(schedule(k) == 1.0 - 0.9 * k / 100 for k in range(100))
+    assert schedule(100) == schedule(1000) == pytest.approx(0.1)
+
+
+def test_step_decay_multiplies_every_k_steps() -> None:
+    schedule = nn.StepDecay(0.5, every=3, factor=0.1)
+    assert [schedule(k) for k in range(7)] == pytest.approx(
+        [0.5, 0.5, 0.5, 0.05, 0.05, 0.05, 0.005]
+    )
+
+
+def test_optimizer_follows_its_schedule() -> None:
+    (p,) = params_with_grads([0.0], [1.0])
+    opt = nn.SGD([p], lr=nn.StepDecay(1.0, every=2, factor=0.5))
+    lrs = []
+    for _ in range(5):
+        lrs.append(opt.lr)
+        opt.step()
+    assert lrs == [1.0, 1.0, 0.5, 0.5, 0.25]
+    assert p.data == -sum(lrs)
+    bad = nn.SGD([p], lr=lambda step: math.nan)
+    with pytest.raises(ValueError, match="schedule at step 0"):
+        bad.step()

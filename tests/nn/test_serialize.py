@@ -1,0 +1,166 @@
+"""save/load: JSON round trips, and clear errors (never a half-loaded model) for bad files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import nn
+
+
+def saved(model: nn.Module, tmp_path: Path) -> dict[str, Any]:
+    path = tmp_path / "model.json"
+    nn.save(model, path)
+    return json.loads(path.read_text())
+
+
+def write(tmp_path: Path, document: Any) -> Path:
+    path = tmp_path / "edited.json"
+    path.write_text(document if isinstance(document, str) else json.dumps(document))
+    return path
+
+
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.integers(1, 4),
+    st.lists(st.integers(1, 4), min_size=1, max_size=3),
+    st.sampled_from(["relu", "tanh", "sigmoid", "linear", "softplus"]),
+    st.sampled_from([None, "sigmoid"]),
+    st.integers(0, 10**6),
+)
+def test_round_trip_gives_the_same_model(
+    tmp_path: Path, nin: int, nouts: list[int], act: str, out_act: str | None, seed: int
+) -> None:
+    model = nn.MLP(nin, nouts, activation=act, output_activation=out_act, seed=seed)
+    path = tmp_path / "model.json"
+    nn.save(model, path)
+    loaded = nn.load(path)
+    assert type(loaded) is nn.MLP and repr(loaded) == repr(model)
+    assert loaded.state_dict() == model.state_dict()  # floats survive JSON exactly
+    x = [0.1 * (i + 1) for i in range(nin)]
+    outputs = [loaded(x), model(x)]
+    assert [[v.data for v in o] if isinstance(o, list) else o.data for o in outputs] == [
+        [v.data for v in o] if isinstance(o, list) else o.data for o in outputs[::-1]
+    ]
+
+
+@pytest.mark.parametrize("model", [nn.Neuron(3, "tanh", seed=1), nn.Layer(2, 3, seed=2)])
+def test_neuron_and_layer_round_trip(tmp_path: Path, model: nn.Module) -> None:
+    nn.save(model, tmp_path / "m.json")
+    loaded = nn.load(tmp_path / "m.json")
+    assert repr(loaded) == repr(model) and loaded.state_dict() == model.state_dict()
+
+
+def test_file_is_plain_json_with_architecture_and_parameters(tmp_path: Path) -> None:
+    document = saved(nn.MLP(2, [3, 1], seed=0), tmp_path)
+    assert document["format"] == "chainrule.nn" and document["version"] == 1
+    assert document["class"] == "MLP"
+    assert document["config"] == {
+        "nin": 2,
+        "nouts": [3, 1],
+        "activation": "relu",
+        "output_activation": "linear",
+    }
+    assert len(document["parameters"]) == 13
+
+
+def test_load_into_an_existing_model(tmp_path: Path) -> None:
+    source, target = nn.MLP(2, [3, 1], seed=0), nn.MLP(2, [3, 1], seed=1)
+    nn.save(source, tmp_path / "m.json")
+    assert nn.load(tmp_path / "m.json", model=target) is target
+    assert target.state_dict() == source.state_dict()
+    other = nn.MLP(2, [4, 1], seed=1)
+    before = other.state_dict()
+    with pytest.raises(ValueError, match="does not match the model"):
+        nn.load(tmp_path / "m.json", model=other)
+    assert other.state_dict() == before
+
+
+def corrupt(document: dict[str, Any], change: str) -> Any:
+    params = document["parameters"]
+    first = next(iter(params))
+    if change == "missing key":
+        del document["config"]
+    elif change == "unexpected key":
+        document["code"] = "__import__('os').system('echo hi')"
+    elif change == "missing parameter":
+        del params[first]
+        params["layers.9.neurons.0.b"] = 0.0
+    elif change == "wrong shape":
+        document["config"]["nouts"] = [4, 1]
+    elif change == "unknown class":
+        document["class"] = "__import__('os')"
+    elif change == "wrong type":
+        params[first] = "0.5"
+    elif change == "bad config":
+        document["config"]["activation"] = "swish"
+    elif change == "not an object":
+        return [1, 2, 3]
+    elif change == "format":
+        document["format"] = "pickle"
+    return document
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ("missing key", "missing the key 'config'"),
+        ("unexpected key", "unexpected key 'code'"),
+        ("missing parameter", "missing parameter 'layers.0.neurons.0.w.0'"),
+        ("wrong shape", "wrong shape: MLP with config .* has 17 parameters, the file has 13"),
+        ("unknown class", "unknown class \"__import__\\('os'\\)\""),
+        ("wrong type", "'layers.0.neurons.0.w.0' must be a number"),
+        ("bad config", "bad config for MLP: unknown activation 'swish'"),
+        ("not an object", "must hold a JSON object"),
+        ("format", "format 'pickle'"),
+    ],
+)
+def test_bad_documents_raise_value_error_naming_the_problem(
+    tmp_path: Path, change: str, message: str
+) -> None:
+    document = corrupt(saved(nn.MLP(2, [3, 1], seed=0), tmp_path), change)
+    with pytest.raises(ValueError, match=message):
+        nn.load(write(tmp_path, document))
+
+
+def test_truncated_file(tmp_path: Path) -> None:
+    path = tmp_path / "model.json"
+    nn.save(nn.MLP(2, [3, 1], seed=0), path)
+    text = path.read_text()
+    with pytest.raises(ValueError, match="not valid JSON .* may be truncated"):
+        nn.load(write(tmp_path, text[: len(text) // 2]))
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_non_finite_numbers_are_rejected(tmp_path: Path, number: str) -> None:
+    path = tmp_path / "model.json"
+    model = nn.MLP(2, [3, 1], seed=0)
+    nn.save(model, path)
+    text = path.read_text().replace(repr(model.parameters()[4].data), number, 1)
+    target = nn.MLP(2, [3, 1], seed=5)
+    before = target.state_dict()
+    with pytest.raises(ValueError, match="finite"):
+        nn.load(write(tmp_path, text), model=target)
+    assert target.state_dict() == before
+
+
+def test_save_refuses_unknown_modules(tmp_path: Path) -> None:
+    class Custom(nn.Module):
+        pass
+
+    with pytest.raises(ValueError, match="save supports Neuron, Layer, MLP, not Custom"):
+        nn.save(Custom(), tmp_path / "c.json")
+
+
+def test_huge_architecture_is_rejected_before_anything_is_built(tmp_path: Path) -> None:
+    document = saved(nn.MLP(2, [3, 1], seed=0), tmp_path)
+    document["config"]["nouts"] = [10**12, 1]
+    with pytest.raises(ValueError, match="wrong shape"):
+        nn.load(write(tmp_path, document))
