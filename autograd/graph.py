@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from math import isfinite
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ if TYPE_CHECKING:
     from autograd.value import Value
 
 _depth = attrgetter("_depth")
+_grad = attrgetter("grad")
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -29,19 +31,25 @@ def topological_order(root: Value) -> list[Value]:
     then every gate after all of its inputs. The same graph always gives the same order.
     """
     seen = {root}
-    found = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        b = node._b
-        if b is not None and b not in seen:
-            seen.add(b)
-            stack.append(b)
+    found = [root]
+    later = []  # second inputs, visited when the walk down the first inputs ends
+    node = root
+    while True:
         a = node._a
-        if a is not None and a not in seen:
-            seen.add(a)
-            stack.append(a)
+        if a is not None:
+            b = node._b
+            if b is not None and b not in seen:
+                seen.add(b)
+                later.append(b)
+            if a not in seen:  # go on down the first input
+                seen.add(a)
+                found.append(a)
+                node = a
+                continue
+        if not later:
+            break
+        node = later.pop()
+        found.append(node)
     found.sort(key=_depth)
     return found
 
@@ -59,33 +67,53 @@ def _seed(grad: Any) -> float:
     return as_float(grad, "backward grad")
 
 
-def _finish(order: list[Value], previous: list[float]) -> None:
+def _set_aside(order: list[Value]) -> list[float] | None:
+    """The gradients the nodes hold from earlier passes, each set to 0.0 while this pass runs.
+
+    None when every one is 0.0 (a fresh graph, or after ``zero_grad()``): then there is nothing
+    to set aside or add back, and backward skips two passes over the graph.
+    """
+    if not any(map(_grad, order)):
+        return None
+    previous = list(map(_grad, order))
+    for node in order:
+        node.grad = 0.0
+    return previous
+
+
+def _finish(order: list[Value], previous: list[float] | None) -> None:
     """Add back the gradients the nodes held before this pass; undo everything on overflow."""
-    overflowed = []
+    if previous is None:
+        total = sum(map(_grad, order))
+        if total - total:  # nan: some gradient is inf or nan (or the sum of finite ones overflowed)
+            _check_finite(order, [0.0] * len(order))
+        return
     for node, before in zip(order, previous):
-        g = node.grad + before
-        node.grad = g
-        if g - g:  # inf - inf and nan - nan are nan; finite g - g is 0.0
-            overflowed.append(node)
-    if overflowed:
-        for node, before in zip(order, previous):
-            node.grad = before
-        named = [n for n in overflowed if n.label] or [n for n in overflowed if not n.is_constant]
-        where = named[0].label or repr(named[0]) if named else repr(overflowed[0])
-        raise OverflowError(
-            f"the gradient overflowed a float during backward at {len(overflowed)} node(s), "
-            f"for example at {where}; gradients were left as they were. Rescale the inputs "
-            "or the seed."
-        )
+        node.grad += before
+    _check_finite(order, previous)
+
+
+def _check_finite(order: list[Value], previous: list[float]) -> None:
+    """If a gradient is inf or nan, put back ``previous`` and raise an OverflowError naming one."""
+    overflowed = [node for node in order if not isfinite(node.grad)]
+    if not overflowed:
+        return
+    for node, before in zip(order, previous):
+        node.grad = before
+    named = [n for n in overflowed if n.label] or [n for n in overflowed if not n.is_constant]
+    where = named[0].label or repr(named[0]) if named else repr(overflowed[0])
+    raise OverflowError(
+        f"the gradient overflowed a float during backward at {len(overflowed)} node(s), "
+        f"for example at {where}; gradients were left as they were. Rescale the inputs "
+        "or the seed."
+    )
 
 
 def backward(root: Value, grad: Any = 1.0) -> None:
     """Reverse-mode pass: node.grad += grad * d root / d node, for every node in root's graph."""
     seed = _seed(grad)
     order = backward_order(root)
-    previous = [node.grad for node in order]
-    for node in order:
-        node.grad = 0.0
+    previous = _set_aside(order)
     root.grad = seed
     for node in order:
         a = node._a
@@ -126,9 +154,7 @@ def backward_steps(root: Value, grad: Any = 1.0) -> Iterator[Step]:
     """
     seed = _seed(grad)
     order = backward_order(root)
-    previous = [node.grad for node in order]
-    for node in order:
-        node.grad = 0.0
+    previous = _set_aside(order)
     root.grad = seed
     try:
         for node in order:

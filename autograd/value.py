@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterator
+from math import isfinite
 from typing import TYPE_CHECKING, Any, Union
 
 from autograd import graph, ops
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 Number = Union[int, float]
 Operand = Union["Value", int, float]
 
-_INF = math.inf
 _new = object.__new__
 
 
@@ -36,7 +36,7 @@ def as_float(x: Any, what: str = "Value data") -> float:
     """``x`` as a finite float, or a TypeError/ValueError that names it and says what to do."""
     if type(x) is float:
         f = x
-    elif isinstance(x, numbers.Real) and not isinstance(x, bool):
+    elif type(x) is int or (isinstance(x, numbers.Real) and not isinstance(x, bool)):
         try:
             f = float(x)
         except OverflowError:
@@ -50,7 +50,7 @@ def as_float(x: Any, what: str = "Value data") -> float:
             f"{what} must be a real number (int, float or numpy scalar), got "
             f"{type(x).__name__} {x!r}; convert it first, for example float(...)"
         )
-    if not -_INF < f < _INF:
+    if not isfinite(f):
         raise ValueError(f"{what} must be finite, got {f!r}")
     return f
 
@@ -68,7 +68,7 @@ def _leaf(data: float, op: Op = LEAF) -> Value:
 
 def _operand(other: Operand) -> Value:
     """A Value as is; a plain number as a constant leaf (drawn folded into its gate: ``*-1``)."""
-    if type(other) is Value:
+    if isinstance(other, Value):
         return other
     return _leaf(as_float(other, "operand"), CONSTANT)
 
@@ -78,44 +78,59 @@ def _too_large(op: Op, inputs: tuple[float, ...], what: str) -> OverflowError:
     return OverflowError(f"{op.name}({args}): the {what} overflows a float; rescale the inputs")
 
 
+# The two functions below build every gate's node; they are the hot path of a forward pass (see
+# bench/). Kept lean on purpose: the rule is read from ``op`` on every call (so a patched op table
+# takes effect), called once, and the node's nine slots are each written once.
+
+
 def _unary(op: Op, x: Value) -> Value:
     """Apply a one-input gate: run its rule on floats and record the local derivative."""
-    out, local = op.rule(x.data)
-    if not -_INF < out < _INF:
+    rule = op.rule
+    out, local = rule(x.data)
+    if not isfinite(out):
         raise _too_large(op, (x.data,), "result")
-    if not -_INF < local < _INF:
+    if not isfinite(local):
         raise _too_large(op, (x.data,), "local derivative")
-    node = _leaf(out)
-    if is_recording():
-        node._gate = op
-        node._a = x
-        node._la = local
-        node._depth = x._depth + 1
-    return node
-
-
-def _binary(op: Op, x: Value, y: Value) -> Value:
-    """Apply a two-input gate: run its rule on floats and record both local derivatives."""
-    out, local_x, local_y = op.rule(x.data, y.data)
-    if not -_INF < out < _INF:
-        raise _too_large(op, (x.data, y.data), "result")
+    if not is_recording():
+        return _leaf(out)
     node = _new(Value)
     node.data = out
     node.grad = 0.0
     node.label = None
-    if is_recording():
-        node._gate = op
-        node._a = x
-        node._b = y
-        node._la = local_x
-        node._lb = local_y
-        dx = x._depth
-        dy = y._depth
-        node._depth = (dx if dx > dy else dy) + 1
-    else:
-        node._gate = LEAF
-        node._a = node._b = node._la = node._lb = None
-        node._depth = 0
+    node._gate = op
+    node._a = x
+    node._b = None
+    node._la = local
+    node._lb = None
+    node._depth = x._depth + 1
+    return node
+
+
+def _binary(op: Op, x: Value, y: Operand) -> Value:
+    """Apply a two-input gate to a Value and a Value or a number (a constant leaf).
+
+    The rule runs on the floats; the node records both inputs and both local derivatives.
+    """
+    if type(y) is not Value:
+        y = _operand(y)
+    rule = op.rule
+    out, local_x, local_y = rule(x.data, y.data)
+    if not isfinite(out):
+        raise _too_large(op, (x.data, y.data), "result")
+    if not is_recording():
+        return _leaf(out)
+    node = _new(Value)
+    node.data = out
+    node.grad = 0.0
+    node.label = None
+    node._gate = op
+    node._a = x
+    node._b = y
+    node._la = local_x
+    node._lb = local_y
+    dx = x._depth
+    dy = y._depth
+    node._depth = (dx if dx > dy else dy) + 1
     return node
 
 
@@ -214,20 +229,20 @@ class Value:
     # -- primitive gates ----------------------------------------------------------------------
 
     def __add__(self, other: Operand) -> Value:
-        return _binary(ops.ADD, self, _operand(other))
+        return _binary(ops.ADD, self, other)
 
     def __radd__(self, other: Operand) -> Value:
         return _binary(ops.ADD, _operand(other), self)
 
     def __mul__(self, other: Operand) -> Value:
-        return _binary(ops.MUL, self, _operand(other))
+        return _binary(ops.MUL, self, other)
 
     def __rmul__(self, other: Operand) -> Value:
         return _binary(ops.MUL, _operand(other), self)
 
     def max(self, other: Operand) -> Value:
         """max(self, other); the gradient goes to the larger input (half each on a tie)."""
-        return _binary(ops.MAX, self, _operand(other))
+        return _binary(ops.MAX, self, other)
 
     def exp(self) -> Value:
         """e**self."""

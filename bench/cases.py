@@ -1,0 +1,395 @@
+"""What is measured: the same graphs built by chainrule, micrograd and (when installed) PyTorch.
+
+Engines are adapters with one small interface (:class:`Engine`): make a leaf, run backward, and
+build a training step for a model of given sizes. Every case makes one ``Run`` per engine (see
+:mod:`bench.timing`) that times only the work named by its phases.
+
+* ``chain``: ``y = y * c + d`` repeated, ``n`` op nodes (two per line), ``forward`` and
+  ``backward`` per op node. The deepest possible graph: micrograd's recursive backward needs
+  ``sys.setrecursionlimit`` raised (done for it only, and put back).
+* ``chain, gc off``: the same with the garbage collector off while it runs (not how users run
+  it; shows the collector's share).
+* ``wide sum``: ``sum(leaves)`` over ``n`` leaves made beforehand, ``n`` add nodes.
+* ``moons step``: one SGD step of micrograd's moons demo: MLP 2-16-16-1, 100 samples, SVM
+  max-margin loss + 1e-4 L2, same data and same initial weights for every engine.
+* ``mlp step``: one SGD step of an MLP 64-64-10 on a batch of 64-feature samples with the
+  multiclass SVM loss.
+
+The data are plain Python floats for every engine (micrograd's own demo feeds numpy scalars,
+which makes it slower still).
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from bench.timing import Run
+
+clock = time.perf_counter
+
+MOONS_SIZES = (2, [16, 16, 1])
+MLP_SIZES = (64, [64, 10])
+L2_STRENGTH = 1e-4
+LEARNING_RATE = 0.1
+
+Weights = list[list[tuple[list[float], float]]]
+"""Initial weights of an MLP: per layer, per neuron, (weights, bias)."""
+
+
+@contextmanager
+def recursion_limit(limit: int) -> Iterator[None]:
+    """Raise the recursion limit to at least ``limit`` inside the block, then put it back."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def initial_weights(nin: int, nouts: Sequence[int], seed: int = 0) -> Weights:
+    """Uniform(-1, 1) weights and zero biases, as micrograd initialises them."""
+    rng = random.Random(seed)
+    sizes = [nin, *nouts]
+    return [
+        [([rng.uniform(-1, 1) for _ in range(sizes[i])], 0.0) for _ in range(sizes[i + 1])]
+        for i in range(len(nouts))
+    ]
+
+
+def moons_data(n: int = 100, seed: int = 1337) -> tuple[list[list[float]], list[float]]:
+    """micrograd's demo data: ``make_moons(n, noise=0.1)`` with labels mapped to -1/+1."""
+    from nn.data import make_moons
+
+    X, y = make_moons(n_samples=n, noise=0.1, seed=seed)
+    return [[float(a), float(b)] for a, b in X], [2.0 * float(t) - 1.0 for t in y]
+
+
+def class_data(
+    n: int, features: int = 64, classes: int = 10, seed: int = 0
+) -> tuple[list[list[float]], list[int]]:
+    """``n`` random samples in [0, 1)^features with random class indices."""
+    rng = random.Random(seed)
+    X = [[rng.random() for _ in range(features)] for _ in range(n)]
+    return X, [rng.randrange(classes) for _ in range(n)]
+
+
+class Engine:
+    """One autograd engine as the cases use it."""
+
+    name = ""
+
+    def leaf(self, x: float) -> Any:
+        raise NotImplementedError
+
+    def backward(self, root: Any, depth: int) -> None:
+        """``root.backward()``; ``depth`` bounds the graph's depth (for recursive engines)."""
+        raise NotImplementedError
+
+    def op_nodes(self, root: Any) -> int:
+        """How many gate outputs ``root``'s graph has."""
+        raise NotImplementedError
+
+    def moons_step(self, weights: Weights, X: list[list[float]], y: list[float]) -> Run:
+        raise NotImplementedError
+
+    def mlp_step(self, weights: Weights, X: list[list[float]], y: list[int]) -> Run:
+        raise NotImplementedError
+
+    def moons_graph(
+        self, weights: Weights, X: list[list[float]], y: list[float]
+    ) -> Callable[[], Any]:
+        """A function that builds the moons loss graph (model made once, outside) and returns it."""
+        raise NotImplementedError
+
+
+# -- chainrule ---------------------------------------------------------------------------------
+
+
+class Chainrule(Engine):
+    name = "chainrule"
+
+    def __init__(self) -> None:
+        from autograd import Value
+
+        self.Value = Value
+
+    def leaf(self, x: float) -> Any:
+        return self.Value(x)
+
+    def backward(self, root: Any, depth: int) -> None:
+        root.backward()
+
+    def op_nodes(self, root: Any) -> int:
+        from autograd import topological_order
+
+        return sum(1 for node in topological_order(root) if not node.is_leaf)
+
+    def _model(self, weights: Weights) -> Any:
+        import nn
+
+        nin = len(weights[0][0][0])
+        model = nn.MLP(nin, [len(layer) for layer in weights], seed=0)
+        for layer, layer_weights in zip(model.layers, weights):
+            for neuron, (w, b) in zip(layer.neurons, layer_weights):
+                for p, value in zip(neuron.w, w):
+                    p.data = value
+                neuron.b.data = b
+        return model
+
+    def _step(self, model: Any, loss: Callable[[], Any]) -> Run:
+        import nn
+
+        optimizer = nn.SGD(model.parameters(), lr=LEARNING_RATE)
+
+        def run() -> dict[str, float]:
+            t0 = clock()
+            total = loss()
+            t1 = clock()
+            optimizer.zero_grad()
+            total.backward()
+            t2 = clock()
+            optimizer.step()
+            t3 = clock()
+            return {"forward": t1 - t0, "backward": t2 - t1, "update": t3 - t2, "step": t3 - t0}
+
+        return run
+
+    def _moons_loss(self, model: Any, X: list[list[float]], y: list[float]) -> Callable[[], Any]:
+        import nn
+
+        def loss() -> Any:
+            scores = [model(x) for x in X]
+            return nn.losses.hinge(scores, y) + L2_STRENGTH * nn.losses.l2(model.parameters())
+
+        return loss
+
+    def moons_step(self, weights: Weights, X: list[list[float]], y: list[float]) -> Run:
+        model = self._model(weights)
+        return self._step(model, self._moons_loss(model, X, y))
+
+    def moons_graph(
+        self, weights: Weights, X: list[list[float]], y: list[float]
+    ) -> Callable[[], Any]:
+        return self._moons_loss(self._model(weights), X, y)
+
+    def mlp_step(self, weights: Weights, X: list[list[float]], y: list[int]) -> Run:
+        import nn
+
+        model = self._model(weights)
+        return self._step(model, lambda: nn.losses.multiclass_hinge([model(x) for x in X], y))
+
+
+# -- micrograd ---------------------------------------------------------------------------------
+
+
+class Micrograd(Engine):
+    """micrograd 0.1.0 as published; its backward is recursive, hence the recursion limit."""
+
+    name = "micrograd"
+
+    def __init__(self) -> None:
+        from micrograd.engine import Value
+
+        self.Value = Value
+
+    def leaf(self, x: float) -> Any:
+        return self.Value(x)
+
+    def backward(self, root: Any, depth: int) -> None:
+        with recursion_limit(depth + 1000):
+            root.backward()
+
+    def op_nodes(self, root: Any) -> int:
+        seen = {id(root)}
+        stack = [root]
+        count = 0
+        while stack:
+            node = stack.pop()
+            count += bool(node._prev)
+            for parent in node._prev:
+                if id(parent) not in seen:
+                    seen.add(id(parent))
+                    stack.append(parent)
+        return count
+
+    def _model(self, weights: Weights) -> Any:
+        from micrograd.nn import MLP
+
+        nin = len(weights[0][0][0])
+        model = MLP(nin, [len(layer) for layer in weights])
+        for layer, layer_weights in zip(model.layers, weights):
+            for neuron, (w, b) in zip(layer.neurons, layer_weights):
+                for p, value in zip(neuron.w, w):
+                    p.data = value
+                neuron.b.data = b
+        return model
+
+    def _step(self, model: Any, loss: Callable[[], Any]) -> Run:
+        def run() -> dict[str, float]:
+            t0 = clock()
+            total = loss()
+            t1 = clock()
+            model.zero_grad()
+            self.backward(total, 1000)
+            t2 = clock()
+            for p in model.parameters():
+                p.data -= LEARNING_RATE * p.grad
+            t3 = clock()
+            return {"forward": t1 - t0, "backward": t2 - t1, "update": t3 - t2, "step": t3 - t0}
+
+        return run
+
+    def _moons_loss(self, model: Any, X: list[list[float]], y: list[float]) -> Callable[[], Any]:
+        Value = self.Value
+
+        def loss() -> Any:  # micrograd's demo, as written there
+            inputs = [list(map(Value, row)) for row in X]
+            scores = list(map(model, inputs))
+            losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+            data_loss = sum(losses) * (1.0 / len(losses))
+            reg_loss = L2_STRENGTH * sum(p * p for p in model.parameters())
+            return data_loss + reg_loss
+
+        return loss
+
+    def moons_step(self, weights: Weights, X: list[list[float]], y: list[float]) -> Run:
+        model = self._model(weights)
+        return self._step(model, self._moons_loss(model, X, y))
+
+    def moons_graph(
+        self, weights: Weights, X: list[list[float]], y: list[float]
+    ) -> Callable[[], Any]:
+        return self._moons_loss(self._model(weights), X, y)
+
+    def mlp_step(self, weights: Weights, X: list[list[float]], y: list[int]) -> Run:
+        Value = self.Value
+        model = self._model(weights)
+
+        def loss() -> Any:  # nn.losses.multiclass_hinge, written with micrograd's ops
+            per_sample = []
+            for row, target in zip(X, y):
+                scores = model([Value(v) for v in row])
+                offset = 1.0 - scores[target]
+                terms = [(s + offset).relu() for j, s in enumerate(scores) if j != target]
+                total = terms[0]
+                for term in terms[1:]:
+                    total = total + term
+                per_sample.append(total)
+            total = per_sample[0]
+            for term in per_sample[1:]:
+                total = total + term
+            return total * (1.0 / len(per_sample))
+
+        return self._step(model, loss)
+
+
+def available_engines() -> tuple[list[Engine], list[str]]:
+    """chainrule, then micrograd when installed; and notes on what is missing."""
+    engines: list[Engine] = [Chainrule()]
+    notes = []
+    try:
+        engines.append(Micrograd())
+    except ImportError:
+        notes.append("micrograd is not installed: pip install -e '.[bench]' (make bench does)")
+    return engines, notes
+
+
+# -- the runs of each case ---------------------------------------------------------------------
+
+
+def chain_run(engine: Engine, n: int) -> Run:
+    """``n`` op nodes of ``y = y * c + d``; seconds for forward and backward."""
+
+    def run() -> dict[str, float]:
+        x, c, d = engine.leaf(0.5), engine.leaf(0.999), engine.leaf(0.001)
+        t0 = clock()
+        y = x
+        for _ in range(n // 2):
+            y = y * c + d
+        t1 = clock()
+        engine.backward(y, n)
+        t2 = clock()
+        return {"forward": t1 - t0, "backward": t2 - t1, "total": t2 - t0}
+
+    return run
+
+
+def chain_run_gc_off(engine: Engine, n: int) -> Run:
+    """:func:`chain_run` with the cyclic garbage collector off during the run (then as before):
+    how much of the time the collector takes (chainrule's graphs have no cycles, so refcounting
+    alone frees them)."""
+    run = chain_run(engine, n)
+
+    def run_gc_off() -> Mapping[str, float]:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return run()
+        finally:
+            if enabled:
+                gc.enable()
+
+    return run_gc_off
+
+
+def chain_graph(engine: Engine, n: int) -> Callable[[], Any]:
+    """A function that builds the ``n``-op chain and returns its root."""
+
+    def build() -> Any:
+        c, d = engine.leaf(0.999), engine.leaf(0.001)
+        y = engine.leaf(0.5)
+        for _ in range(n // 2):
+            y = y * c + d
+        return y
+
+    return build
+
+
+def wide_sum_run(engine: Engine, n: int) -> Run:
+    """``sum()`` of ``n`` leaves made beforehand (``n`` add nodes); forward and backward."""
+    rng = random.Random(n)
+    values = [rng.uniform(-1, 1) for _ in range(n)]
+
+    def run() -> dict[str, float]:
+        leaves = [engine.leaf(v) for v in values]
+        t0 = clock()
+        total = sum(leaves)
+        t1 = clock()
+        engine.backward(total, n)
+        t2 = clock()
+        return {"forward": t1 - t0, "backward": t2 - t1, "total": t2 - t0}
+
+    return run
+
+
+def _raises_recursion_error(engine: Engine, n: int) -> bool:
+    root = chain_graph(engine, n)()
+    try:
+        root.backward()
+    except RecursionError:
+        return True
+    return False
+
+
+def recursion_error_at(engine: Engine, limit: int = 4096) -> int | None:
+    """The shortest chain (in op nodes, even) whose ``backward()`` raises RecursionError at the
+    current recursion limit; None if none up to ``limit`` op nodes does."""
+    low, high = 0, 16  # a chain of `low` op nodes passes; find one of `high` that fails
+    while not _raises_recursion_error(engine, high):
+        if high >= limit:
+            return None
+        low, high = high, min(2 * high, limit)
+    while high - low > 2:
+        middle = (low + high) // 4 * 2
+        if _raises_recursion_error(engine, middle):
+            high = middle
+        else:
+            low = middle
+    return high

@@ -1,0 +1,41 @@
+"""Cost vs size as a PNG (log-log, ns per op node): matplotlib, imported only when asked for."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bench.report import Results
+
+
+def plot_scaling(results: Results, path: Path) -> Path:
+    """Plot each engine's chain forward/backward ns per op node against the size; save to path."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise SystemExit("--plot needs matplotlib: pip install matplotlib") from None
+    figure, axes = plt.subplots(figsize=(6, 4))
+    for engine in results.engines:
+        for phase, style in (("forward", "-o"), ("backward", "--s")):
+            points = [
+                (row.size, stats.median)
+                for row in results.rows
+                if row.case == "chain"
+                and row.phase == phase
+                and (stats := row.stats.get(engine)) is not None
+            ]
+            if points:
+                sizes, ns = zip(*points)
+                axes.plot(sizes, ns, style, label=f"{engine} {phase}")
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("op nodes in the chain")
+    axes.set_ylabel("ns per op node (median)")
+    axes.set_title(f"cost vs size: {results.machine['cpu']}, {results.machine['python']}")
+    axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+    return path

@@ -1,0 +1,102 @@
+"""bench.report: ratios, the printed table, the JSON file and the targets check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench.report import Results, Row, Target, format_table, result_path, save
+from bench.suite import check_targets
+from bench.timing import Stats
+
+
+def _results(rows: list[Row]) -> Results:
+    return Results(
+        machine={"cpu": "Test CPU", "cores": 2, "python": "CPython 3.x", "host": "a b/c",
+                 "date": "2030-01-02T03:04:05+00:00"},
+        settings={"repeats": 5, "gc": "gc enabled (700, 10, 10)"},
+        engines=["chainrule", "micrograd"],
+        rows=rows,
+    )  # fmt: skip
+
+
+def _row(case: str, size: int, phase: str, ours: float, theirs: float | None) -> Row:
+    stats = {"chainrule": Stats((ours, ours * 0.9, ours * 1.2))}
+    stats["micrograd"] = None if theirs is None else Stats((theirs,))
+    return Row("time per op node", case, size, phase, "ns", stats, note="not run")
+
+
+def test_ratio_is_the_other_median_over_chainrules() -> None:
+    assert _row("chain", 10, "forward", 200.0, 3000.0).ratio("micrograd") == 15.0
+    assert _row("chain", 10, "forward", 200.0, None).ratio("micrograd") is None
+
+
+def test_the_table_shows_medians_ranges_ratios_and_targets() -> None:
+    results = _results([_row("chain", 10_000, "forward", 200.0, 3000.0)])
+    results.targets = [Target("forward <= 300 ns", "200 ns", True)]
+    results.notes = ["a note"]
+    table = format_table(results)
+    assert "Test CPU (2 cores), CPython 3.x, gc enabled (700, 10, 10)" in table
+    assert "micrograd/chainrule" in table
+    line = next(line for line in table.splitlines() if line.startswith("chain "))
+    assert line.split() == ["chain", "10,000", "forward", "200", "[180-240]", "3,000", "15.0x"]
+    assert "met   forward <= 300 ns  200 ns" in table
+    assert "note: a note" in table
+
+
+def test_a_row_that_is_not_compared_has_no_ratio() -> None:
+    row = _row("chain", 10, "% kept after del", 1.0, 100.0)
+    row.compared = False
+    assert row.ratio("micrograd") is None
+    assert format_table(_results([row])).rstrip().endswith("-")
+
+
+def test_a_missing_engine_shows_the_note() -> None:
+    table = format_table(_results([_row("chain", 10, "forward", 200.0, None)]))
+    assert "not run" in table and table.rstrip().endswith("-")
+
+
+def test_results_are_saved_as_json_named_by_date_and_host(tmp_path: Path) -> None:
+    results = _results([_row("chain", 10, "forward", 200.0, 3000.0)])
+    path = save(results, tmp_path)
+    assert path == result_path(results, tmp_path) == tmp_path / "2030-01-02-a-b-c.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    row = data["rows"][0]
+    assert row["engines"]["chainrule"]["median"] == 200.0
+    assert row["ratios"] == {"micrograd": 15.0}
+    assert data["machine"]["cpu"] == "Test CPU"
+
+
+def test_targets_are_checked_against_the_measurements() -> None:
+    rows = [
+        _row("chain", 10_000, "forward", 250.0, 3000.0),
+        _row("chain", 100_000, "forward", 320.0, 3000.0),
+        _row("chain", 10_000, "backward", 140.0, 3000.0),
+        _row("chain", 1_000, "total", 400.0, 3000.0),
+        _row("chain", 1_000_000, "total", 1500.0, None),
+    ]
+    results = _results(rows)
+    results.settings["memory"] = {
+        "chain": {"chainrule": {"bytes_per_op_node": 140.0, "kept_after_del_bytes": 0,
+                                "freed_by_del": True}},
+    }  # fmt: skip
+    targets = {t.name: t for t in check_targets(results)}
+    forward = targets["chain forward <= 300 ns per op node at 1e4-1e5"]
+    assert not forward.met and forward.measured.startswith("250, 320 ns")
+    assert targets["chain backward <= 150 ns per op node at 1e4-1e5"].met
+    assert targets["<= 150 bytes per op node (chain)"].met
+    assert targets["graph freed when the last reference goes (chain)"].met
+    assert targets["chain of 1e6 ops, forward + backward < 2 s"].measured == "1.50 s"
+    linear = targets["linear cost, chain (ns per op node within 2x over the sizes)"]
+    assert not linear.met and linear.measured == "1e+03: 400, 1e+06: 1500 ns (max/min 3.75)"
+
+
+def test_the_cost_curve_is_plotted_as_a_png(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from bench.plot import plot_scaling
+
+    rows = [_row("chain", n, "forward", 300.0, 900.0) for n in (1_000, 10_000)]
+    path = plot_scaling(_results(rows), tmp_path / "curve.png")
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
