@@ -11,6 +11,7 @@
 from autograd.derivatives import gradients
 from autograd.drawing import draw
 from autograd.functional import grad, hessian, value_and_grad
+from autograd.gc_control import gc_paused
 from autograd.grad_mode import is_recording, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
 from autograd.graph import Step, backward_steps, topological_order, zero_grad
@@ -26,6 +27,7 @@ __all__ = [
     "backward_steps",
     "draw",
     "grad",
+    "gc_paused",
     "gradcheck",
     "gradients",
     "hessian",

@@ -26,7 +26,7 @@ import random
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from bench.timing import Run
@@ -96,10 +96,16 @@ class Engine:
         """How many gate outputs ``root``'s graph has."""
         raise NotImplementedError
 
-    def moons_step(self, weights: Weights, X: list[list[float]], y: list[float]) -> Run:
+    def moons_step(
+        self, weights: Weights, X: list[list[float]], y: list[float], pause_gc: bool = True
+    ) -> Run:
+        """One SGD step of micrograd's moons demo. ``pause_gc``: run it as ``nn.train_step``
+        does (chainrule only: its graphs have no cycles; micrograd runs as its demo does)."""
         raise NotImplementedError
 
-    def mlp_step(self, weights: Weights, X: list[list[float]], y: list[int]) -> Run:
+    def mlp_step(
+        self, weights: Weights, X: list[list[float]], y: list[int], pause_gc: bool = True
+    ) -> Run:
         raise NotImplementedError
 
     def moons_graph(
@@ -143,20 +149,24 @@ class Chainrule(Engine):
                 neuron.b.data = b
         return model
 
-    def _step(self, model: Any, loss: Callable[[], Any]) -> Run:
+    def _step(self, model: Any, loss: Callable[[], Any], pause_gc: bool) -> Run:
         import nn
+        from autograd import gc_paused
 
         optimizer = nn.SGD(model.parameters(), lr=LEARNING_RATE)
 
         def run() -> dict[str, float]:
-            t0 = clock()
-            total = loss()
-            t1 = clock()
-            optimizer.zero_grad()
-            total.backward()
-            t2 = clock()
-            optimizer.step()
-            t3 = clock()
+            # As nn.train_step runs a step: the collector paused and the graph dropped inside.
+            with gc_paused() if pause_gc else nullcontext():
+                t0 = clock()
+                total = loss()
+                t1 = clock()
+                optimizer.zero_grad()
+                total.backward()
+                t2 = clock()
+                optimizer.step()
+                del total
+                t3 = clock()
             return {"forward": t1 - t0, "backward": t2 - t1, "update": t3 - t2, "step": t3 - t0}
 
         return run
@@ -170,20 +180,25 @@ class Chainrule(Engine):
 
         return loss
 
-    def moons_step(self, weights: Weights, X: list[list[float]], y: list[float]) -> Run:
+    def moons_step(
+        self, weights: Weights, X: list[list[float]], y: list[float], pause_gc: bool = True
+    ) -> Run:
         model = self._model(weights)
-        return self._step(model, self._moons_loss(model, X, y))
+        return self._step(model, self._moons_loss(model, X, y), pause_gc)
 
     def moons_graph(
         self, weights: Weights, X: list[list[float]], y: list[float]
     ) -> Callable[[], Any]:
         return self._moons_loss(self._model(weights), X, y)
 
-    def mlp_step(self, weights: Weights, X: list[list[float]], y: list[int]) -> Run:
+    def mlp_step(
+        self, weights: Weights, X: list[list[float]], y: list[int], pause_gc: bool = True
+    ) -> Run:
         import nn
 
         model = self._model(weights)
-        return self._step(model, lambda: nn.losses.multiclass_hinge([model(x) for x in X], y))
+        loss = lambda: nn.losses.multiclass_hinge([model(x) for x in X], y)  # noqa: E731
+        return self._step(model, loss, pause_gc)
 
 
 # -- micrograd ---------------------------------------------------------------------------------
@@ -259,8 +274,10 @@ class Micrograd(Engine):
 
         return loss
 
-    def moons_step(self, weights: Weights, X: list[list[float]], y: list[float]) -> Run:
-        model = self._model(weights)
+    def moons_step(
+        self, weights: Weights, X: list[list[float]], y: list[float], pause_gc: bool = True
+    ) -> Run:
+        model = self._model(weights)  # micrograd runs as its demo does, whatever pause_gc says
         return self._step(model, self._moons_loss(model, X, y))
 
     def moons_graph(
@@ -268,7 +285,9 @@ class Micrograd(Engine):
     ) -> Callable[[], Any]:
         return self._moons_loss(self._model(weights), X, y)
 
-    def mlp_step(self, weights: Weights, X: list[list[float]], y: list[int]) -> Run:
+    def mlp_step(
+        self, weights: Weights, X: list[list[float]], y: list[int], pause_gc: bool = True
+    ) -> Run:
         Value = self.Value
         model = self._model(weights)
 

@@ -124,6 +124,14 @@ def run(plan: Plan, progress: Callable[[str], None] = lambda message: None) -> R
     weights = cases.initial_weights(*cases.MOONS_SIZES)
     measured = _measure(engines, lambda e: e.moons_step(weights, X, y), plan.repeats)
     results.rows += _rows(measured, names, steps, "moons 2-16-16-1", len(X), phases, "ms", 1e3)
+    measured = _measure(engines, lambda e: e.moons_step(weights, X, y, False), plan.repeats)
+    case = "moons, gc on"
+    results.rows += _rows(measured, names, steps, case, len(X), phases, "ms", 1e3)
+    results.notes.append(
+        "moons/mlp steps: chainrule runs a step as nn.fit does (nn.train_step: the cyclic "
+        "collector paused for the step, the graph dropped inside it; chainrule graphs have no "
+        "cycles); 'moons, gc on' runs it with the collector on; micrograd runs as its demo does"
+    )
     progress("mlp step")
     Xc, yc = cases.class_data(plan.mlp_batch)
     weights_mlp = cases.initial_weights(*cases.MLP_SIZES)

@@ -10,7 +10,7 @@ from nn import data, init, losses, optim
 from nn.module import MLP, Layer, Module, Neuron
 from nn.optim import SGD, Adagrad, Adam, LinearDecay, RMSprop, StepDecay
 from nn.serialize import load, save
-from nn.train import History, classification_accuracy, evaluate, fit
+from nn.train import History, classification_accuracy, evaluate, fit, train_step
 
 __all__ = [
     "MLP",
@@ -33,4 +33,5 @@ __all__ = [
     "losses",
     "optim",
     "save",
+    "train_step",
 ]
