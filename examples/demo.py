@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lecture_diagrams import chain_rule_graph, render, sigmoid_circuit_graph  # next to this file
+
 import nn
 from autograd import Value, summary
 from autograd.drawing import DotNotFoundError
@@ -12,11 +14,8 @@ from nn import losses
 
 def chain_rule_example() -> None:
     """f(x, y, z) = (x + y) z at x = -2, y = 5, z = -4 (the first backprop lecture)."""
-    x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
-    q = x + y
-    q.label = "q"
-    f = q * z
-    f.label = "f"
+    f = chain_rule_graph()
+    f.parents[0].label = "q"
     f.backward()
     print("f(x, y, z) = (x + y) * z at x=-2, y=5, z=-4")
     print(summary(f, digits=2))
@@ -24,11 +23,7 @@ def chain_rule_example() -> None:
 
 def sigmoid_circuit_example() -> None:
     """f(w, x) = 1 / (1 + e^-(w0 x0 + w1 x1 + w2)), as the lecture's circuit of gates."""
-    w0, x0 = Value(2.0, "w0"), Value(-1.0, "x0")
-    w1, x1 = Value(-3.0, "w1"), Value(-2.0, "x1")
-    w2 = Value(-3.0, "w2")
-    f = 1 / (1 + (-(w0 * x0 + w1 * x1 + w2)).exp())
-    f.label = "f"
+    f = sigmoid_circuit_graph()
     f.backward()
     print("\nf(w, x) = 1 / (1 + exp(-(w0*x0 + w1*x1 + w2))), the sigmoid circuit")
     print(summary(f, digits=2))
@@ -51,7 +46,6 @@ def moons_training_example(steps: int = 30) -> None:
 
 def drawing_example(folder: Path = Path("out")) -> None:
     """Both lecture diagrams as SVG and the sigmoid circuit's backprop stepper as an HTML page."""
-    from lecture_diagrams import render  # examples/lecture_diagrams.py, next to this file
 
     print("\nDrawing the lecture diagrams (Graphviz's dot):")
     try:
