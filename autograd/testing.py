@@ -26,7 +26,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from hypothesis import strategies as st
+try:
+    from hypothesis import strategies as st
+except ImportError as error:
+    raise ImportError(
+        "autograd.testing needs hypothesis: pip install 'chainrule[testing]'"
+    ) from error
 
 from autograd.value import Value, maximum
 
