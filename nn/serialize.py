@@ -63,6 +63,10 @@ def _parse(text: str, source: str) -> dict[str, Any]:
         ) from None
     except ValueError as error:
         raise ValueError(f"{source}: {error}") from None
+    except RecursionError:
+        raise ValueError(
+            f"{source} nests JSON arrays or objects too deeply to be a chainrule model"
+        ) from None
     if not isinstance(document, dict):
         raise ValueError(f"{source} must hold a JSON object, got {type(document).__name__}")
     for key in KEYS:

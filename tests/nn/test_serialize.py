@@ -164,3 +164,10 @@ def test_huge_architecture_is_rejected_before_anything_is_built(tmp_path: Path) 
     document["config"]["nouts"] = [10**12, 1]
     with pytest.raises(ValueError, match="wrong shape"):
         nn.load(write(tmp_path, document))
+
+
+def test_deeply_nested_json_is_a_value_error_not_a_recursion_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    with pytest.raises(ValueError, match="too deeply"):
+        nn.load(path)
