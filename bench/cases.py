@@ -85,8 +85,10 @@ class Engine:
 
     name = ""
 
+    Value: Any = None  # the engine's Value class
+
     def leaf(self, x: float) -> Any:
-        raise NotImplementedError
+        return self.Value(x)
 
     def backward(self, root: Any, depth: int) -> None:
         """``root.backward()``; ``depth`` bounds the graph's depth (for recursive engines)."""
@@ -125,9 +127,6 @@ class Chainrule(Engine):
         from autograd import Value
 
         self.Value = Value
-
-    def leaf(self, x: float) -> Any:
-        return self.Value(x)
 
     def backward(self, root: Any, depth: int) -> None:
         root.backward()
@@ -213,9 +212,6 @@ class Micrograd(Engine):
         from micrograd.engine import Value
 
         self.Value = Value
-
-    def leaf(self, x: float) -> Any:
-        return self.Value(x)
 
     def backward(self, root: Any, depth: int) -> None:
         with recursion_limit(depth + 1000):
