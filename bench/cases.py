@@ -21,7 +21,6 @@ which makes it slower still).
 
 from __future__ import annotations
 
-import gc
 import random
 import sys
 import time
@@ -320,14 +319,13 @@ def available_engines() -> tuple[list[Engine], list[str]]:
 
 
 def chain_run(engine: Engine, n: int) -> Run:
-    """``n`` op nodes of ``y = y * c + d``; seconds for forward and backward."""
+    """``n`` op nodes of ``y = y * c + d``; seconds for forward (building it with
+    :func:`chain_graph`) and backward."""
+    build = chain_graph(engine, n)
 
     def run() -> dict[str, float]:
-        x, c, d = engine.leaf(0.5), engine.leaf(0.999), engine.leaf(0.001)
         t0 = clock()
-        y = x
-        for _ in range(n // 2):
-            y = y * c + d
+        y = build()
         t1 = clock()
         engine.backward(y, n)
         t2 = clock()
@@ -340,16 +338,13 @@ def chain_run_gc_off(engine: Engine, n: int) -> Run:
     """:func:`chain_run` with the cyclic garbage collector off during the run (then as before):
     how much of the time the collector takes (chainrule's graphs have no cycles, so refcounting
     alone frees them)."""
+    from autograd import gc_paused
+
     run = chain_run(engine, n)
 
     def run_gc_off() -> Mapping[str, float]:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             return run()
-        finally:
-            if enabled:
-                gc.enable()
 
     return run_gc_off
 
