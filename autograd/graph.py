@@ -19,43 +19,46 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from autograd.value import Value
 
-_depth = attrgetter("_depth")
 _grad = attrgetter("grad")
 
 
 def topological_order(root: Value) -> list[Value]:
-    """Every node ``root`` was computed from (and root), inputs before the gates that use them.
+    """Every node ``root`` was computed from (and root), each one after all of its inputs.
 
-    Nodes are collected by a depth-first walk from ``root`` that takes each gate's inputs in
-    argument order, then sorted (stably) by depth: leaves first in the order the walk met them,
-    then every gate after all of its inputs. The same graph always gives the same order.
+    A depth-first walk with an explicit stack (never recursion, so a million chained gates are
+    fine) lists a node once everything it was computed from is listed (post-order): the first
+    input's subgraph, then the second input's, then the gate. For ``f = (x + y) * z`` that is
+    ``x, y, x + y, z, f``. The same graph always gives the same order, and nodes that were built
+    together stay together in it (a sort by depth would interleave, say, the samples of a
+    batch), so backward reads memory in long runs.
     """
+    order: list[Value] = []
     seen = {root}
-    found = [root]
-    later = []  # second inputs, visited when the walk down the first inputs ends
-    node = root
-    while True:
+    stack = [root]  # the path being explored; the top is listed once its inputs are
+    while stack:
+        node = stack[-1]
         a = node._a
         if a is not None:
+            if a not in seen:
+                seen.add(a)
+                if a._a is not None:  # a gate: list what it needs first
+                    stack.append(a)
+                    continue
+                order.append(a)  # a leaf needs nothing: listed when met
             b = node._b
             if b is not None and b not in seen:
                 seen.add(b)
-                later.append(b)
-            if a not in seen:  # go on down the first input
-                seen.add(a)
-                found.append(a)
-                node = a
-                continue
-        if not later:
-            break
-        node = later.pop()
-        found.append(node)
-    found.sort(key=_depth)
-    return found
+                if b._a is not None:
+                    stack.append(b)
+                    continue
+                order.append(b)
+        order.append(stack.pop())
+    return order
 
 
 def backward_order(root: Value) -> list[Value]:
-    """The order backward visits nodes: deepest first, so each gradient is complete when used."""
+    """The order backward visits nodes: every gate before its inputs (topological order reversed),
+    so a node's gradient is complete before it is passed on."""
     order = topological_order(root)
     order.reverse()
     return order

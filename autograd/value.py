@@ -6,9 +6,9 @@ op's rule. Backward is then a tight loop ``input.grad += local * node.grad`` (se
 :mod:`autograd.graph`), and the stepper shows exactly the slides' "[local] x [upstream]".
 
 Every gate has at most two inputs, so they live in two slots (``_a``, ``_b``) with their local
-derivatives (``_la``, ``_lb``) instead of in tuples: a node costs about 150 bytes, not 250.
-``_depth`` is 0 for leaves and 1 + the deepest input for gates; backward visits nodes from the
-deepest to the shallowest, so a node's gradient is complete before it is passed on.
+derivatives (``_la``, ``_lb``) instead of in tuples: a node and its float cost about 130 bytes,
+not 250. A node stores nothing about its place in the graph; the order backward needs is found
+when backward runs (see :func:`autograd.graph.topological_order`).
 """
 
 from __future__ import annotations
@@ -62,7 +62,6 @@ def _leaf(data: float, op: Op = LEAF) -> Value:
     node.label = None
     node._gate = op
     node._a = node._b = node._la = node._lb = None
-    node._depth = 0
     return node
 
 
@@ -80,7 +79,7 @@ def _too_large(op: Op, inputs: tuple[float, ...], what: str) -> OverflowError:
 
 # The two functions below build every gate's node; they are the hot path of a forward pass (see
 # bench/). Kept lean on purpose: the rule is read from ``op`` on every call (so a patched op table
-# takes effect), called once, and the node's nine slots are each written once.
+# takes effect), called once, and the node's eight slots are each written once.
 
 
 def _unary(op: Op, x: Value) -> Value:
@@ -102,7 +101,6 @@ def _unary(op: Op, x: Value) -> Value:
     node._b = None
     node._la = local
     node._lb = None
-    node._depth = x._depth + 1
     return node
 
 
@@ -128,9 +126,6 @@ def _binary(op: Op, x: Value, y: Operand) -> Value:
     node._b = y
     node._la = local_x
     node._lb = local_y
-    dx = x._depth
-    dy = y._depth
-    node._depth = (dx if dx > dy else dy) + 1
     return node
 
 
@@ -144,7 +139,7 @@ class Value:
     (-12.0, -4.0, -4.0, 3.0)
     """
 
-    __slots__ = ("data", "grad", "label", "_gate", "_a", "_b", "_la", "_lb", "_depth")
+    __slots__ = ("data", "grad", "label", "_gate", "_a", "_b", "_la", "_lb")
     __array_ufunc__ = None  # numpy defers to Value's own (reflected) operators
 
     data: float
@@ -155,7 +150,6 @@ class Value:
     _b: Value | None
     _la: Any
     _lb: Any
-    _depth: int
 
     def __init__(self, data: Number, label: str | None = None) -> None:
         if label is not None and not isinstance(label, str):
@@ -165,7 +159,6 @@ class Value:
         self.label = label
         self._gate = LEAF
         self._a = self._b = self._la = self._lb = None
-        self._depth = 0
 
     # -- what the node is ---------------------------------------------------------------------
 

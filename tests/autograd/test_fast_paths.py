@@ -1,14 +1,13 @@
 """The engine's speed-ups keep the semantics: same order, same gradients, same errors.
 
-``topological_order`` walks down first inputs without a stack push and ``backward`` skips setting
-gradients aside when none are held (see autograd/graph.py); these tests pin both to the plain
-algorithms they replace.
+``topological_order`` is a post-order walk that keeps only the path being explored on its stack,
+and ``backward`` skips setting gradients aside when none are held (see autograd/graph.py); these
+tests pin both to the plain algorithms they replace.
 """
 
 from __future__ import annotations
 
 import math
-from operator import attrgetter
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -22,19 +21,22 @@ SETTINGS = settings(
 
 
 def reference_order(root: Value) -> list[Value]:
-    """The plain depth-first walk with an explicit stack, then a stable sort by depth."""
+    """The textbook post-order: a node is listed after all of its inputs, first input first
+    (recursion written out with a stack of (node, iterator over its inputs) frames)."""
+    order: list[Value] = []
     seen = {root}
-    found = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        for parent in reversed(node.parents):
+    frames = [(root, iter(root.parents))]
+    while frames:
+        node, inputs = frames[-1]
+        for parent in inputs:
             if parent not in seen:
                 seen.add(parent)
-                stack.append(parent)
-    found.sort(key=attrgetter("_depth"))
-    return found
+                frames.append((parent, iter(parent.parents)))
+                break
+        else:
+            frames.pop()
+            order.append(node)
+    return order
 
 
 def reference_backward(root: Value, seed: float = 1.0) -> dict[Value, float]:
