@@ -10,16 +10,13 @@ Nothing here is recursive: a chain of a million gates is walked with an explicit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from math import isfinite
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from autograd.value import Value
-
-_grad = attrgetter("grad")
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -56,12 +53,79 @@ def topological_order(root: Value) -> list[Value]:
     return order
 
 
+def _uses_below(waiting: Iterable[Value]) -> dict[Value, int]:
+    """For every gate below the ``waiting`` gates: how many of its users are those gates or gates
+    below them, that is, within the graph and still to go."""
+    uses: dict[Value, int] = {}
+    stack = list(waiting)
+    seen = set(stack)
+    while stack:
+        node = stack.pop()
+        for parent in (node._a, node._b):
+            if parent is not None and parent._a is not None:
+                uses[parent] = uses.get(parent, 0) + 1
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+    return uses
+
+
 def backward_order(root: Value) -> list[Value]:
-    """The order backward visits nodes: every gate before its inputs (topological order reversed),
-    so a node's gradient is complete before it is passed on."""
-    order = topological_order(root)
-    order.reverse()
-    return order
+    """The gates of root's graph in the order backward passes their gradients on (root first).
+
+    A gate goes once every gate that uses it has gone (Kahn's algorithm): its gradient is then
+    complete. The forward pass counted each gate's users (``_uses``); a gate with one user goes
+    right after it, so a chain is followed without any bookkeeping. A gate that is also used
+    outside root's graph waits for users that never come: when nothing else is left, the gates
+    below such a gate are counted again within the graph (:func:`_uses_below`) and the pass goes
+    on. :func:`backward` does the same walk with the arithmetic written in; this function is its
+    plan, for :func:`backward_steps` and :func:`autograd.gradients`.
+    """
+    order: list[Value] = []
+    if root._a is None:
+        return order
+    a: Any  # an input of the gate at hand, or None once it has been dealt with
+    b: Any
+    left: dict[Value, int] = {}  # shared gates: users still to come
+    waiting: dict[Value, None] = {}  # shared gates some of whose users have gone, in arrival order
+    ready = [root]
+    while True:
+        while ready:
+            node: Any = ready.pop()
+            while node is not None:
+                order.append(node)
+                a = node._a
+                if a._a is None:
+                    a = None
+                elif a._uses != 1:
+                    n = left.get(a) or a._uses
+                    if n == 1:
+                        waiting.pop(a, None)
+                    else:
+                        left[a] = n - 1
+                        waiting[a] = None
+                        a = None
+                b = node._b
+                if b is not None and b._a is not None:
+                    if b._uses != 1:
+                        n = left.get(b) or b._uses
+                        if n != 1:
+                            left[b] = n - 1
+                            waiting[b] = None
+                            b = None
+                        else:
+                            waiting.pop(b, None)
+                    if b is not None:  # b's subgraph next, then a's (reversed post-order)
+                        if a is not None:
+                            ready.append(a)
+                        a = b
+                node = a
+        if not waiting:
+            return order
+        left = _uses_below(waiting)
+        ready = [gate for gate in waiting if gate not in left]
+        for gate in ready:
+            del waiting[gate]
 
 
 def _seed(grad: Any) -> float:
@@ -70,30 +134,19 @@ def _seed(grad: Any) -> float:
     return as_float(grad, "backward grad")
 
 
-def _set_aside(order: list[Value]) -> list[float] | None:
-    """The gradients the nodes hold from earlier passes, each set to 0.0 while this pass runs.
-
-    None when every one is 0.0 (a fresh graph, or after ``zero_grad()``): then there is nothing
-    to set aside or add back, and backward skips two passes over the graph.
-    """
-    if not any(map(_grad, order)):
-        return None
-    previous = list(map(_grad, order))
-    for node in order:
+def _set_aside(nodes: list[Value]) -> list[float]:
+    """The gradients the nodes hold from earlier passes, each set to 0.0 while this pass runs."""
+    previous = [node.grad for node in nodes]
+    for node in nodes:
         node.grad = 0.0
     return previous
 
 
-def _finish(order: list[Value], previous: list[float] | None) -> None:
+def _finish(nodes: list[Value], previous: list[float]) -> None:
     """Add back the gradients the nodes held before this pass; undo everything on overflow."""
-    if previous is None:
-        total = sum(map(_grad, order))
-        if total - total:  # nan: some gradient is inf or nan (or the sum of finite ones overflowed)
-            _check_finite(order, [0.0] * len(order))
-        return
-    for node, before in zip(order, previous):
+    for node, before in zip(nodes, previous):
         node.grad += before
-    _check_finite(order, previous)
+    _check_finite(nodes, previous)
 
 
 def _check_finite(order: list[Value], previous: list[float]) -> None:
@@ -113,20 +166,111 @@ def _check_finite(order: list[Value], previous: list[float]) -> None:
 
 
 def backward(root: Value, grad: Any = 1.0) -> None:
-    """Reverse-mode pass: node.grad += grad * d root / d node, for every node in root's graph."""
+    """Reverse-mode pass: node.grad += grad * d root / d node, for every node in root's graph.
+
+    The walk of :func:`backward_order` with the arithmetic written in, in one pass. A gate's
+    gradient for this pass is complete when its last user has gone (shared gates collect theirs
+    in ``waiting``); it is added to ``.grad`` and passed on as ``local * upstream``. A leaf sums
+    its gradients in ``.grad`` itself: the first to arrive in a pass sets the gradient aside (in
+    ``leaves``, with the leaf marked by this pass's ``mark``), and it is added back at the end,
+    so a second backward adds exactly what the first did.
+    """
     seed = _seed(grad)
-    order = backward_order(root)
-    previous = _set_aside(order)
-    root.grad = seed
-    for node in order:
-        a = node._a
-        if a is not None:
-            upstream = node.grad
-            a.grad += node._la * upstream
-            b = node._b
-            if b is not None:
-                b.grad += node._lb * upstream
-    _finish(order, previous)
+    mark = object()  # this pass: a leaf whose ``_pass`` is ``mark`` has been reached already
+    leaves: list[tuple[Value, float]] = []  # every leaf reached, with the gradient it held
+    gates: list[tuple[Value, float]] = []  # the gates whose gradient was not 0.0 before
+    left: dict[Value, int] = {}  # shared gates: users still to come
+    waiting: dict[Value, float] = {}  # shared gates: this pass's gradient so far
+    ready: list[tuple[Value, float]] = []  # gates whose gradient is complete
+    a: Any  # an input of the gate at hand, or None once it has been dealt with
+    b: Any
+    if root._a is None:
+        leaves.append((root, root.grad))
+        root.grad = seed
+    else:
+        ready.append((root, seed))
+    while True:
+        while ready:
+            node, g = ready.pop()
+            while True:
+                p = node.grad
+                if p:
+                    gates.append((node, p))
+                node.grad = p + g
+                a = node._a
+                ga = node._la * g
+                if a._a is None:
+                    if a._pass is mark:
+                        a.grad += ga
+                    else:
+                        leaves.append((a, a.grad))
+                        a.grad = ga
+                        a._pass = mark
+                    a = None
+                elif a._uses != 1:
+                    n = left.get(a) or a._uses
+                    if n == 1:
+                        ga = waiting.pop(a, 0.0) + ga
+                    else:
+                        left[a] = n - 1
+                        waiting[a] = waiting.get(a, 0.0) + ga
+                        a = None
+                b = node._b
+                if b is not None:
+                    gb = node._lb * g
+                    if b._a is None:
+                        if b._pass is mark:
+                            b.grad += gb
+                        else:
+                            leaves.append((b, b.grad))
+                            b.grad = gb
+                            b._pass = mark
+                    else:
+                        if b._uses != 1:
+                            n = left.get(b) or b._uses
+                            if n != 1:
+                                left[b] = n - 1
+                                waiting[b] = waiting.get(b, 0.0) + gb
+                                b = None
+                            else:
+                                gb = waiting.pop(b, 0.0) + gb
+                        if b is not None:  # b's subgraph next, then a's
+                            if a is not None:
+                                ready.append((a, ga))
+                            node = b
+                            g = gb
+                            continue
+                if a is None:
+                    break
+                node = a
+                g = ga
+        if not waiting:
+            break
+        left = _uses_below(waiting)
+        ready = [(gate, g) for gate, g in waiting.items() if gate not in left]
+        for gate, _ in ready:
+            del waiting[gate]
+    _finish_leaves(root, leaves, gates)
+
+
+def _finish_leaves(
+    root: Value, leaves: list[tuple[Value, float]], gates: list[tuple[Value, float]]
+) -> None:
+    """Add back the gradients the leaves held; if any gradient overflowed, put every gradient
+    back as it was before this pass and raise.
+
+    When no node held a gradient before, every gradient is this pass's, and an inf or nan at a
+    gate reaches every leaf below it (times a local derivative, or as nan for 0 * inf): the sum
+    of the leaves' gradients is then check enough.
+    """
+    held = [(leaf, p) for leaf, p in leaves if p]
+    for leaf, p in held:
+        leaf.grad += p
+    total = sum([leaf.grad for leaf, _ in leaves])
+    if held or gates or total - total:
+        order = topological_order(root)
+        before = dict(held + gates)
+        _check_finite(order, [before.get(node, 0.0) for node in order])
 
 
 @dataclass(frozen=True)
@@ -156,17 +300,17 @@ def backward_steps(root: Value, grad: Any = 1.0) -> Iterator[Step]:
     closed early).
     """
     seed = _seed(grad)
-    order = backward_order(root)
-    previous = _set_aside(order)
+    nodes = topological_order(root)
+    previous = _set_aside(nodes)
     root.grad = seed
     try:
-        for node in order:
+        for node in backward_order(root):
             upstream = node.grad
             for index, (parent, local) in enumerate(zip(node.parents, node.local_grads)):
                 parent.grad += local * upstream
                 yield Step(node, parent, index, upstream, local, local * upstream, parent.grad)
     finally:
-        _finish(order, previous)
+        _finish(nodes, previous)
 
 
 def zero_grad(root: Value) -> None:

@@ -6,9 +6,10 @@ op's rule. Backward is then a tight loop ``input.grad += local * node.grad`` (se
 :mod:`autograd.graph`), and the stepper shows exactly the slides' "[local] x [upstream]".
 
 Every gate has at most two inputs, so they live in two slots (``_a``, ``_b``) with their local
-derivatives (``_la``, ``_lb``) instead of in tuples: a node and its float cost about 130 bytes,
-not 250. A node stores nothing about its place in the graph; the order backward needs is found
-when backward runs (see :func:`autograd.graph.topological_order`).
+derivatives (``_la``, ``_lb``) instead of in tuples: a node and its float cost about 136 bytes,
+not 250. Two more slots serve backward (see :func:`autograd.graph.backward`): ``_uses`` counts
+the gates built on a gate (so backward knows when its gradient is complete, and walks a chain
+without any bookkeeping), and ``_pass`` marks a leaf as reached by the current backward pass.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def _leaf(data: float, op: Op = LEAF) -> Value:
     node.label = None
     node._gate = op
     node._a = node._b = node._la = node._lb = None
+    node._uses = 0
+    node._pass = None
     return node
 
 
@@ -79,7 +82,8 @@ def _too_large(op: Op, inputs: tuple[float, ...], what: str) -> OverflowError:
 
 # The two functions below build every gate's node; they are the hot path of a forward pass (see
 # bench/). Kept lean on purpose: the rule is read from ``op`` on every call (so a patched op table
-# takes effect), called once, and the node's eight slots are each written once.
+# takes effect), called once, the node's slots are each written once, and each input that is a
+# gate counts one more user.
 
 
 def _unary(op: Op, x: Value) -> Value:
@@ -101,6 +105,9 @@ def _unary(op: Op, x: Value) -> Value:
     node._b = None
     node._la = local
     node._lb = None
+    node._uses = 0
+    if x._a is not None:
+        x._uses += 1
     return node
 
 
@@ -126,6 +133,11 @@ def _binary(op: Op, x: Value, y: Operand) -> Value:
     node._b = y
     node._la = local_x
     node._lb = local_y
+    node._uses = 0
+    if x._a is not None:
+        x._uses += 1
+    if y._a is not None:
+        y._uses += 1
     return node
 
 
@@ -139,7 +151,7 @@ class Value:
     (-12.0, -4.0, -4.0, 3.0)
     """
 
-    __slots__ = ("data", "grad", "label", "_gate", "_a", "_b", "_la", "_lb")
+    __slots__ = ("data", "grad", "label", "_gate", "_a", "_b", "_la", "_lb", "_uses", "_pass")
     __array_ufunc__ = None  # numpy defers to Value's own (reflected) operators
 
     data: float
@@ -150,6 +162,8 @@ class Value:
     _b: Value | None
     _la: Any
     _lb: Any
+    _uses: int  # gates only: how many gates take this one as an input
+    _pass: object  # leaves only: the backward pass that reached this leaf last
 
     def __init__(self, data: Number, label: str | None = None) -> None:
         if label is not None and not isinstance(label, str):
@@ -159,6 +173,8 @@ class Value:
         self.label = label
         self._gate = LEAF
         self._a = self._b = self._la = self._lb = None
+        self._uses = 0
+        self._pass = None
 
     # -- what the node is ---------------------------------------------------------------------
 

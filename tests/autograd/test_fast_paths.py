@@ -1,8 +1,10 @@
 """The engine's speed-ups keep the semantics: same order, same gradients, same errors.
 
-``topological_order`` is a post-order walk that keeps only the path being explored on its stack,
-and ``backward`` skips setting gradients aside when none are held (see autograd/graph.py); these
-tests pin both to the plain algorithms they replace.
+``topological_order`` is a post-order walk that keeps only the path being explored on its stack;
+``backward`` follows ``backward_order`` (Kahn's algorithm on the users the forward pass counted)
+with the arithmetic written in, and sums a leaf's gradient in ``.grad`` itself (see
+autograd/graph.py). These tests pin them to the plain algorithms they replace, also on graphs
+whose gates have users outside the graph.
 """
 
 from __future__ import annotations
@@ -11,8 +13,10 @@ import math
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from autograd import Value, ops, topological_order
+from autograd.graph import backward_order
 from autograd.testing import Case, cases
 
 SETTINGS = settings(
@@ -40,14 +44,35 @@ def reference_order(root: Value) -> list[Value]:
 
 
 def reference_backward(root: Value, seed: float = 1.0) -> dict[Value, float]:
-    """d root / d node for every node, accumulated in a dict in backward order."""
-    order = reference_order(root)
-    grads = dict.fromkeys(order, 0.0)
+    """d root / d node for every node, accumulated in a dict, gate by gate in backward_order."""
+    grads = dict.fromkeys(reference_order(root), 0.0)
     grads[root] = seed
-    for node in reversed(order):
+    for node in backward_order(root):
         for parent, local in zip(node.parents, node.local_grads):
             grads[parent] += local * grads[node]
     return grads
+
+
+def assert_valid_backward_order(root: Value) -> None:
+    """Every gate of root's graph once, root first, each one after all of its users."""
+    order = backward_order(root)
+    gates = [node for node in reference_order(root) if not node.is_leaf]
+    assert sorted(map(id, order)) == sorted(map(id, gates))
+    position = {node: k for k, node in enumerate(order)}
+    assert not gates or order[0] is root
+    for node in order:
+        for parent in node.parents:
+            if not parent.is_leaf:
+                assert position[parent] > position[node]
+
+
+def with_outside_users(case: Case, picks: list[int]) -> tuple[Value, list[Value]]:
+    """The case's graph, plus gates that use some of its gates but are not part of it."""
+    out = case.expression.build(*case.values())
+    gates = [node for node in topological_order(out) if not node.is_leaf]
+    outside = [gates[k % len(gates)] * 2.0 for k in picks] if gates else []
+    outside += [gates[0] + gates[-1]] if gates else []
+    return out, outside
 
 
 @SETTINGS
@@ -59,13 +84,57 @@ def test_topological_order_is_the_plain_walk(case: Case) -> None:
 
 @SETTINGS
 @given(cases())
+def test_backward_order_lists_each_gate_after_its_users(case: Case) -> None:
+    assert_valid_backward_order(case.expression.build(*case.values()))
+
+
+@SETTINGS
+@given(cases())
 def test_backward_fresh_and_with_held_gradients(case: Case) -> None:
     out = case.expression.build(*case.values())
     expected = reference_backward(out)
-    out.backward()  # fresh graph: nothing to set aside
+    out.backward()  # fresh graph: nothing held
     assert {node: node.grad for node in expected} == expected
     out.backward()  # every node holds a gradient now: set aside and added back
     assert {node: node.grad for node in expected} == {n: g + g for n, g in expected.items()}
+
+
+@SETTINGS
+@given(cases(), st.lists(st.integers(0, 10**6), max_size=4))
+def test_gates_used_outside_the_graph_still_pass_their_gradient_on(
+    case: Case, picks: list[int]
+) -> None:
+    """A gate with users outside root's graph waits for them in vain; backward must count the
+    users again within the graph and go on, not stop and leave the gates below without
+    gradients."""
+    out, outside = with_outside_users(case, picks)
+    assert_valid_backward_order(out)
+    expected = reference_backward(out)
+    out.backward()
+    assert {node: node.grad for node in expected} == expected
+    assert all(node.grad == 0.0 for node in outside)
+
+
+@SETTINGS
+@given(cases())
+def test_backward_order_agrees_with_the_reversed_post_order(case: Case) -> None:
+    """Any order that puts users first gives the same gradients, up to rounding."""
+    out = case.expression.build(*case.values())
+    grads = dict.fromkeys(reference_order(out), 0.0)
+    grads[out] = 1.0
+    for node in reversed(reference_order(out)):
+        for parent, local in zip(node.parents, node.local_grads):
+            grads[parent] += local * grads[node]
+    out.backward()
+    for node, g in grads.items():
+        assert node.grad == pytest.approx(g, rel=1e-9, abs=1e-9 * max(map(abs, grads.values())))
+
+
+def test_a_leaf_as_root_gets_the_seed() -> None:
+    x = Value(2.0, "x")
+    x.backward()
+    x.backward(3.0)
+    assert x.grad == 4.0
 
 
 def test_a_shared_node_gets_both_branches() -> None:
