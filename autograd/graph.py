@@ -13,10 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from math import isfinite
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from autograd.value import Value
+
+_grad = attrgetter("grad")
 
 
 def topological_order(root: Value) -> list[Value]:
@@ -171,22 +174,26 @@ def backward(root: Value, grad: Any = 1.0) -> None:
     The walk of :func:`backward_order` with the arithmetic written in, in one pass. A gate's
     gradient for this pass is complete when its last user has gone (shared gates collect theirs
     in ``waiting``); it is added to ``.grad`` and passed on as ``local * upstream``. A leaf sums
-    its gradients in ``.grad`` itself: the first to arrive in a pass sets the gradient aside (in
-    ``leaves``, with the leaf marked by this pass's ``mark``), and it is added back at the end,
-    so a second backward adds exactly what the first did.
+    its gradients in ``.grad`` itself: the first to arrive in a pass marks the leaf with this
+    pass's ``mark`` and sets aside what it held (in ``held``), which is added back at the end, so
+    a second backward adds exactly what the first did. Gates and leaves are dealt with in the
+    order :func:`backward_order` lists them, so :func:`backward_steps` and
+    :func:`autograd.gradients` give exactly these numbers (tests/autograd/test_fast_paths.py).
     """
     seed = _seed(grad)
     mark = object()  # this pass: a leaf whose ``_pass`` is ``mark`` has been reached already
-    leaves: list[tuple[Value, float]] = []  # every leaf reached, with the gradient it held
-    gates: list[tuple[Value, float]] = []  # the gates whose gradient was not 0.0 before
+    leaves: list[Value] = []  # every leaf reached
+    held: list[tuple[Value, float]] = []  # the nodes whose gradient was not 0.0, with it
     left: dict[Value, int] = {}  # shared gates: users still to come
     waiting: dict[Value, float] = {}  # shared gates: this pass's gradient so far
     ready: list[tuple[Value, float]] = []  # gates whose gradient is complete
     a: Any  # an input of the gate at hand, or None once it has been dealt with
     b: Any
     if root._a is None:
-        leaves.append((root, root.grad))
+        if root.grad:
+            held.append((root, root.grad))
         root.grad = seed
+        leaves.append(root)
     else:
         ready.append((root, seed))
     while True:
@@ -195,7 +202,7 @@ def backward(root: Value, grad: Any = 1.0) -> None:
             while True:
                 p = node.grad
                 if p:
-                    gates.append((node, p))
+                    held.append((node, p))
                 node.grad = p + g
                 a = node._a
                 ga = node._la * g
@@ -203,9 +210,12 @@ def backward(root: Value, grad: Any = 1.0) -> None:
                     if a._pass is mark:
                         a.grad += ga
                     else:
-                        leaves.append((a, a.grad))
+                        p = a.grad
+                        if p:
+                            held.append((a, p))
                         a.grad = ga
                         a._pass = mark
+                        leaves.append(a)
                     a = None
                 elif a._uses != 1:
                     n = left.get(a) or a._uses
@@ -222,9 +232,12 @@ def backward(root: Value, grad: Any = 1.0) -> None:
                         if b._pass is mark:
                             b.grad += gb
                         else:
-                            leaves.append((b, b.grad))
+                            p = b.grad
+                            if p:
+                                held.append((b, p))
                             b.grad = gb
                             b._pass = mark
+                            leaves.append(b)
                     else:
                         if b._uses != 1:
                             n = left.get(b) or b._uses
@@ -250,12 +263,10 @@ def backward(root: Value, grad: Any = 1.0) -> None:
         ready = [(gate, g) for gate, g in waiting.items() if gate not in left]
         for gate, _ in ready:
             del waiting[gate]
-    _finish_leaves(root, leaves, gates)
+    _finish_leaves(root, leaves, held)
 
 
-def _finish_leaves(
-    root: Value, leaves: list[tuple[Value, float]], gates: list[tuple[Value, float]]
-) -> None:
+def _finish_leaves(root: Value, leaves: list[Value], held: list[tuple[Value, float]]) -> None:
     """Add back the gradients the leaves held; if any gradient overflowed, put every gradient
     back as it was before this pass and raise.
 
@@ -263,13 +274,13 @@ def _finish_leaves(
     gate reaches every leaf below it (times a local derivative, or as nan for 0 * inf): the sum
     of the leaves' gradients is then check enough.
     """
-    held = [(leaf, p) for leaf, p in leaves if p]
-    for leaf, p in held:
-        leaf.grad += p
-    total = sum([leaf.grad for leaf, _ in leaves])
-    if held or gates or total - total:
+    for node, p in held:
+        if node._a is None:
+            node.grad += p
+    total = sum(map(_grad, leaves))
+    if held or total - total:
         order = topological_order(root)
-        before = dict(held + gates)
+        before = dict(held)
         _check_finite(order, [before.get(node, 0.0) for node in order])
 
 
