@@ -113,7 +113,26 @@ class Engine:
         self, weights: Weights, X: list[list[float]], y: list[float]
     ) -> Callable[[], Any]:
         """A function that builds the moons loss graph (model made once, outside) and returns it."""
+        return self._moons_loss(self._model(weights), X, y)
+
+    def _model(self, weights: Weights) -> Any:
+        """The engine's MLP with these initial weights (see :func:`load_weights`)."""
         raise NotImplementedError
+
+    def _moons_loss(self, model: Any, X: list[list[float]], y: list[float]) -> Callable[[], Any]:
+        """A function that builds micrograd's moons loss for ``model`` and returns it."""
+        raise NotImplementedError
+
+
+def load_weights(model: Any, weights: Weights) -> Any:
+    """Set an MLP's weights and biases (chainrule's and micrograd's have the same layout:
+    ``.layers``, each with ``.neurons``, each with ``.w`` and ``.b``); returns the model."""
+    for layer, layer_weights in zip(model.layers, weights):
+        for neuron, (w, b) in zip(layer.neurons, layer_weights):
+            for p, value in zip(neuron.w, w):
+                p.data = value
+            neuron.b.data = b
+    return model
 
 
 # -- chainrule ---------------------------------------------------------------------------------
@@ -139,13 +158,7 @@ class Chainrule(Engine):
         import nn
 
         nin = len(weights[0][0][0])
-        model = nn.MLP(nin, [len(layer) for layer in weights], seed=0)
-        for layer, layer_weights in zip(model.layers, weights):
-            for neuron, (w, b) in zip(layer.neurons, layer_weights):
-                for p, value in zip(neuron.w, w):
-                    p.data = value
-                neuron.b.data = b
-        return model
+        return load_weights(nn.MLP(nin, [len(layer) for layer in weights], seed=0), weights)
 
     def _step(self, model: Any, loss: Callable[[], Any], pause_gc: bool) -> Run:
         import nn
@@ -183,11 +196,6 @@ class Chainrule(Engine):
     ) -> Run:
         model = self._model(weights)
         return self._step(model, self._moons_loss(model, X, y), pause_gc)
-
-    def moons_graph(
-        self, weights: Weights, X: list[list[float]], y: list[float]
-    ) -> Callable[[], Any]:
-        return self._moons_loss(self._model(weights), X, y)
 
     def mlp_step(
         self, weights: Weights, X: list[list[float]], y: list[int], pause_gc: bool = True
@@ -233,13 +241,7 @@ class Micrograd(Engine):
         from micrograd.nn import MLP
 
         nin = len(weights[0][0][0])
-        model = MLP(nin, [len(layer) for layer in weights])
-        for layer, layer_weights in zip(model.layers, weights):
-            for neuron, (w, b) in zip(layer.neurons, layer_weights):
-                for p, value in zip(neuron.w, w):
-                    p.data = value
-                neuron.b.data = b
-        return model
+        return load_weights(MLP(nin, [len(layer) for layer in weights]), weights)
 
     def _step(self, model: Any, loss: Callable[[], Any]) -> Run:
         def run() -> dict[str, float]:
@@ -274,11 +276,6 @@ class Micrograd(Engine):
     ) -> Run:
         model = self._model(weights)  # micrograd runs as its demo does, whatever pause_gc says
         return self._step(model, self._moons_loss(model, X, y))
-
-    def moons_graph(
-        self, weights: Weights, X: list[list[float]], y: list[float]
-    ) -> Callable[[], Any]:
-        return self._moons_loss(self._model(weights), X, y)
 
     def mlp_step(
         self, weights: Weights, X: list[list[float]], y: list[int], pause_gc: bool = True
