@@ -12,17 +12,18 @@ from autograd.derivatives import gradients
 from autograd.drawing import draw
 from autograd.functional import grad, hessian, value_and_grad
 from autograd.gc_control import gc_paused
-from autograd.grad_mode import is_recording, no_grad
+from autograd.grad_mode import Tape, is_recording, no_grad, tape
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
 from autograd.graph import Step, backward_steps, topological_order, zero_grad
 from autograd.report import summary
 from autograd.stepper import Stepper
-from autograd.value import Value, maximum
+from autograd.value import Value, maximum, weighted_sum
 
 __all__ = [
     "GradcheckError",
     "Step",
     "Stepper",
+    "Tape",
     "Value",
     "backward_steps",
     "draw",
@@ -36,7 +37,9 @@ __all__ = [
     "no_grad",
     "numerical_grad",
     "summary",
+    "tape",
     "topological_order",
     "value_and_grad",
+    "weighted_sum",
     "zero_grad",
 ]

@@ -1,7 +1,9 @@
-"""``no_grad()``: a context in which ops compute values but record no graph.
+"""What ops record: the graph (the default), nothing (``no_grad()``), or the graph and a tape.
 
-The switch lives in a :class:`contextvars.ContextVar`, so it is private to each thread and each
-asyncio task: turning recording off in one never turns it off in another.
+The mode lives in a :class:`contextvars.ContextVar`, so it is private to each thread and each
+asyncio task: changing it in one never changes it in another. Its value is ``True`` (record each
+gate), ``False`` (record nothing: every op returns a new leaf) or a :class:`Tape` (record each gate
+and also list it on the tape).
 """
 
 from __future__ import annotations
@@ -9,11 +11,53 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING, Union
 
-_recording: ContextVar[bool] = ContextVar("chainrule_recording", default=True)
+if TYPE_CHECKING:
+    from autograd.value import Value
 
-is_recording = _recording.get
-"""True when ops record the graph (the default); False inside :func:`no_grad`."""
+
+class Tape:
+    """The gates made inside one ``with tape():`` block, in the order they were made.
+
+    This list is the textbook form of reverse mode (a Wengert list): every gate comes after the
+    gates it was computed from, so the reversed list is an order for backward with nothing to
+    walk or count. ``backward()`` inside the block uses it (see :func:`autograd.graph.backward`).
+    Each recorded gate is stamped with the tape's ``mark``, not with the tape itself: a gate that
+    pointed to the tape that points to it would make a reference cycle, and the graph would no
+    longer be freed the moment its last reference goes.
+
+    ``complete`` stays True while every input gate of a recorded gate is on the tape too. A gate
+    made before the block (or in another thread, or on an inner tape) has no place in the tape's
+    order, so once a recorded gate takes one as input, backward walks the graph instead.
+    """
+
+    __slots__ = ("complete", "gates", "mark")
+
+    def __init__(self) -> None:
+        self.gates: list[Value] = []
+        self.mark = object()
+        self.complete = True
+
+    def __repr__(self) -> str:
+        return f"<Tape of {len(self.gates)} gates{'' if self.complete else ', not complete'}>"
+
+
+_recording: ContextVar[Union[bool, Tape]] = ContextVar("chainrule_recording", default=True)
+
+recorder = _recording.get
+"""The current mode, for the ops' hot path: True, False (inside ``no_grad()``) or a Tape."""
+
+
+def is_recording() -> bool:
+    """True when ops record the graph (the default, also in ``tape()``); False in ``no_grad()``."""
+    return _recording.get() is not False
+
+
+def active_tape() -> Tape | None:
+    """The tape of the innermost ``with tape():`` block around this code, or None."""
+    mode = _recording.get()
+    return mode if isinstance(mode, Tape) else None
 
 
 @contextmanager
@@ -27,3 +71,29 @@ def no_grad() -> Iterator[None]:
         yield
     finally:
         _recording.reset(token)
+
+
+@contextmanager
+def tape() -> Iterator[Tape]:
+    """Record the graph and list its gates, in the order they are made, on a new :class:`Tape`.
+
+    ``backward()`` on a gate made in the block then runs down the tape (reverse creation order)
+    instead of walking the graph: the same gradients, about three times faster on a neural
+    network's graph (``make bench``). ``nn.train_step`` and ``nn.fit`` use it::
+
+        with tape():
+            loss = model_loss()
+            loss.backward()
+
+    The tape holds its gates until it is dropped, so keep the block around one step. Recording
+    is on inside the block, also inside ``no_grad()``; a ``no_grad()`` inside it turns it off.
+    """
+    recorded = Tape()
+    token = _recording.set(recorded)
+    try:
+        yield recorded
+    finally:
+        _recording.reset(token)
+
+
+__all__ = ["Tape", "active_tape", "is_recording", "no_grad", "recorder", "tape"]

@@ -16,6 +16,8 @@ from math import isfinite
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from autograd.grad_mode import Tape, recorder
+
 if TYPE_CHECKING:
     from autograd.value import Value
 
@@ -83,10 +85,16 @@ def backward_order(root: Value) -> list[Value]:
     below such a gate are counted again within the graph (:func:`_uses_below`) and the pass goes
     on. :func:`backward` does the same walk with the arithmetic written in; this function is its
     plan, for :func:`backward_steps` and :func:`autograd.gradients`.
+
+    Inside ``with tape():``, for a root made on the tape, the order is the tape's instead (see
+    :func:`_tape_order`), as :func:`backward` takes it there.
     """
     order: list[Value] = []
     if root._a is None:
         return order
+    tape = _tape_of(root)
+    if tape is not None:
+        return _tape_order(tape, root)
     a: Any  # an input of the gate at hand, or None once it has been dealt with
     b: Any
     left: dict[Value, int] = {}  # shared gates: users still to come
@@ -129,6 +137,36 @@ def backward_order(root: Value) -> list[Value]:
         ready = [gate for gate in waiting if gate not in left]
         for gate in ready:
             del waiting[gate]
+
+
+def _tape_of(root: Value) -> Tape | None:
+    """The active tape, if the gate ``root`` was recorded on it and the tape is complete (no gate
+    on it took an input gate made elsewhere: before the block, or in another thread, which the
+    tape cannot order); else None, and backward walks the graph."""
+    mode = recorder()
+    if type(mode) is Tape and mode.complete and root._pass is mode.mark:
+        return mode
+    return None
+
+
+def _recorded(tape: Tape, root: Value) -> list[Value]:
+    """The tape's gates up to and including ``root``, in the order they were made."""
+    gates = tape.gates
+    return gates if gates[-1] is root else gates[: gates.index(root) + 1]
+
+
+def _tape_order(tape: Tape, root: Value) -> list[Value]:
+    """The gates of root's graph in reverse creation order, as backward takes them on a tape:
+    every user of a gate was made after it, so it comes before it."""
+    reached: set[Any] = {root}
+    order = []
+    for node in reversed(_recorded(tape, root)):
+        if node in reached:
+            order.append(node)
+            reached.add(node._a)
+            if node._b is not None:
+                reached.add(node._b)
+    return order
 
 
 def _seed(grad: Any) -> float:
@@ -179,8 +217,15 @@ def backward(root: Value, grad: Any = 1.0) -> None:
     a second backward adds exactly what the first did. Gates and leaves are dealt with in the
     order :func:`backward_order` lists them, so :func:`backward_steps` and
     :func:`autograd.gradients` give exactly these numbers (tests/autograd/test_fast_paths.py).
+
+    Inside ``with tape():`` (:func:`autograd.tape`), a root made on the tape goes down the tape
+    instead (:func:`_backward_on_tape`): the same sums, taken in creation order.
     """
     seed = _seed(grad)
+    tape = _tape_of(root)
+    if tape is not None:
+        _backward_on_tape(tape, root, seed)
+        return
     mark = object()  # this pass: a leaf whose ``_pass`` is ``mark`` has been reached already
     leaves: list[Value] = []  # every leaf reached
     held: list[tuple[Value, float]] = []  # the nodes whose gradient was not 0.0, with it
@@ -268,19 +313,71 @@ def backward(root: Value, grad: Any = 1.0) -> None:
     _finish_leaves(root, leaves, held)
 
 
+def _backward_on_tape(tape: Tape, root: Value, seed: float) -> None:
+    """Backward down the tape: each gate up to root, last made first, passes ``local * grad`` to
+    its inputs. A gate's users were all made after it, so its gradient is complete when its turn
+    comes: no walk, no counting, no waiting. A gate whose gradient is 0.0 (root does not depend on
+    it, or a relu above it is off) is skipped: it would pass on only zeros. Gradients from earlier
+    passes are set aside first and added back at the end.
+    """
+    recorded = _recorded(tape, root)
+    mark = object()  # this pass: a leaf whose ``_pass`` is ``mark`` has been reached already
+    leaves: list[Value] = []
+    held: list[tuple[Value, float]] = []
+    if any(map(_grad, recorded)):
+        held = [(node, node.grad) for node in recorded if node.grad]
+        for node, _ in held:
+            node.grad = 0.0
+    root.grad = seed
+    a: Any
+    b: Any
+    for node in reversed(recorded):
+        g = node.grad
+        if not g:
+            continue
+        a = node._a
+        ga = node._la * g
+        if a._a is not None or a._pass is mark:
+            a.grad += ga
+        else:
+            p = a.grad
+            if p:
+                held.append((a, p))
+            a.grad = ga
+            a._pass = mark
+            leaves.append(a)
+        b = node._b
+        if b is not None:
+            gb = node._lb * g
+            if b._a is not None or b._pass is mark:
+                b.grad += gb
+            else:
+                p = b.grad
+                if p:
+                    held.append((b, p))
+                b.grad = gb
+                b._pass = mark
+                leaves.append(b)
+    for node, p in held:
+        if node._a is not None:
+            node.grad += p
+    _finish_leaves(root, leaves, held)
+
+
 def _finish_leaves(root: Value, leaves: list[Value], held: list[tuple[Value, float]]) -> None:
     """Add back the gradients the leaves held; if any gradient overflowed, put every gradient
     back as it was before this pass and raise.
 
-    When no node held a gradient before, every gradient is this pass's, and an inf or nan at a
-    gate reaches every leaf below it (times a local derivative, or as nan for 0 * inf): the sum
-    of the leaves' gradients is then check enough.
+    An inf or nan in this pass's gradient at a gate reaches every leaf below it (times a local
+    derivative, or as nan for 0 * inf), so the leaves' gradients and those of the nodes that held
+    one before (where adding the old gradient back may overflow too) are check enough: only when
+    their sum is not finite is every node looked at.
     """
     for node, p in held:
         if node._a is None:
             node.grad += p
-    total = sum(map(_grad, leaves))
-    if held or total - total:
+    total = sum(map(_grad, leaves)) + sum(node.grad for node, _ in held)
+    if total - total:  # inf - inf and nan - nan are nan; any finite total gives 0.0
         order = topological_order(root)
         before = dict(held)
         _check_finite(order, [before.get(node, 0.0) for node in order])

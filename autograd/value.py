@@ -9,19 +9,20 @@ Every gate has at most two inputs, so they live in two slots (``_a``, ``_b``) wi
 derivatives (``_la``, ``_lb``) instead of in tuples: a node and its float cost about 136 bytes,
 not 250. Two more slots serve backward (see :func:`autograd.graph.backward`): ``_uses`` counts
 the gates built on a gate (so backward knows when its gradient is complete, and walks a chain
-without any bookkeeping), and ``_pass`` marks a leaf as reached by the current backward pass.
+without any bookkeeping), and ``_pass`` marks a leaf as reached by the current backward pass,
+and a gate as recorded on a tape (see :func:`autograd.grad_mode.tape`).
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from math import isfinite
 from typing import TYPE_CHECKING, Any, Union
 
 from autograd import graph, ops
-from autograd.grad_mode import is_recording
+from autograd.grad_mode import recorder
 from autograd.ops import CONSTANT, LEAF, Op
 
 if TYPE_CHECKING:
@@ -80,10 +81,11 @@ def _too_large(op: Op, inputs: tuple[float, ...], what: str) -> OverflowError:
     return OverflowError(f"{op.name}({args}): the {what} overflows a float; rescale the inputs")
 
 
-# The two functions below build every gate's node; they are the hot path of a forward pass (see
-# bench/). Kept lean on purpose: the rule is read from ``op`` on every call (so a patched op table
-# takes effect), called once, the node's slots are each written once, and each input that is a
-# gate counts one more user.
+# The functions below build every gate's node; they are the hot path of a forward pass (see
+# bench/). Kept lean on purpose, so each writes a node's slots itself instead of calling a shared
+# helper (a Python call per node): the rule is read from the op table on every call (so a patched
+# table takes effect) and called once, the node's slots are each written once, each input that is
+# a gate counts one more user, and on a tape the node is stamped and listed.
 
 
 def _unary(op: Op, x: Value) -> Value:
@@ -94,7 +96,8 @@ def _unary(op: Op, x: Value) -> Value:
         raise _too_large(op, (x.data,), "result")
     if not isfinite(local):
         raise _too_large(op, (x.data,), "local derivative")
-    if not is_recording():
+    mode: Any = recorder()
+    if not mode:
         return _leaf(out)
     node = _new(Value)
     node.data = out
@@ -108,6 +111,13 @@ def _unary(op: Op, x: Value) -> Value:
     node._uses = 0
     if x._a is not None:
         x._uses += 1
+    if mode is True:
+        node._pass = None
+    else:  # on a tape: stamped and listed; an input gate from elsewhere leaves it incomplete
+        mark = node._pass = mode.mark
+        mode.gates.append(node)
+        if x._a is not None and x._pass is not mark:
+            mode.complete = False
     return node
 
 
@@ -122,7 +132,8 @@ def _binary(op: Op, x: Value, y: Operand) -> Value:
     out, local_x, local_y = rule(x.data, y.data)
     if not isfinite(out):
         raise _too_large(op, (x.data, y.data), "result")
-    if not is_recording():
+    mode: Any = recorder()
+    if not mode:
         return _leaf(out)
     node = _new(Value)
     node.data = out
@@ -138,7 +149,94 @@ def _binary(op: Op, x: Value, y: Operand) -> Value:
         x._uses += 1
     if y._a is not None:
         y._uses += 1
+    if mode is True:
+        node._pass = None
+    else:  # on a tape: stamped and listed; an input gate from elsewhere leaves it incomplete
+        mark = node._pass = mode.mark
+        mode.gates.append(node)
+        if (x._a is not None and x._pass is not mark) or (y._a is not None and y._pass is not mark):
+            mode.complete = False
     return node
+
+
+def weighted_sum(bias: Operand, weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
+    """``bias + w1*x1 + w2*x2 + ... + wn*xn``, added left to right, as one fast call.
+
+    The result is exactly what that expression builds: the same ``*`` and ``+`` gates, values,
+    local derivatives and gradients, drawn and stepped alike. It is the hot path of every neuron
+    (:class:`nn.Neuron`): written as an expression, each gate costs a call of ``__mul__`` or
+    ``__add__`` and of the gate builder before its rule runs; here each gate costs its rule only.
+    A plain number becomes a constant leaf, as the 2 in ``x * 2`` does.
+    """
+    n = len(weights)
+    if n != len(inputs):
+        raise ValueError(f"weighted_sum got {n} weights and {len(inputs)} inputs; give one of each")
+    total = _operand(bias)
+    if n == 0:
+        return total
+    times, plus = ops.MUL, ops.ADD  # read on every call, as the operators do
+    mode: Any = recorder()
+    if not mode:  # nothing to record: each op makes a leaf, as in the expression
+        for w, x in zip(weights, inputs):
+            total = _binary(plus, total, _binary(times, _operand(w), x))
+        return total
+    mul, add = times.rule, plus.rule
+    taped = mode is not True
+    mark = mode.mark if taped else None
+    record: Any = mode.gates.append if taped else None
+    elsewhere = False  # an input gate not stamped with this mode's mark (see Tape.complete)
+    if total._a is not None:
+        total._uses += 1  # the first + gate; each sum made below has one user, the next + gate
+        elsewhere = total._pass is not mark
+    for w, x in zip(weights, inputs):
+        if type(w) is not Value:
+            w = _operand(w)
+        if type(x) is not Value:
+            x = _operand(x)
+        out, local_w, local_x = mul(w.data, x.data)
+        if not isfinite(out):
+            raise _too_large(times, (w.data, x.data), "result")
+        product = _new(Value)
+        product.data = out
+        product.grad = 0.0
+        product.label = None
+        product._gate = times
+        product._a = w
+        product._b = x
+        product._la = local_w
+        product._lb = local_x
+        product._uses = 1  # the + gate below
+        product._pass = mark
+        if w._a is not None:
+            w._uses += 1
+            if w._pass is not mark:
+                elsewhere = True
+        if x._a is not None:
+            x._uses += 1
+            if x._pass is not mark:
+                elsewhere = True
+        out, local_total, local_product = add(total.data, out)
+        if not isfinite(out):
+            raise _too_large(plus, (total.data, product.data), "result")
+        node = _new(Value)
+        node.data = out
+        node.grad = 0.0
+        node.label = None
+        node._gate = plus
+        node._a = total
+        node._b = product
+        node._la = local_total
+        node._lb = local_product
+        node._uses = 1  # the next + gate (set to 0 on the last one, below)
+        node._pass = mark
+        if taped:
+            record(product)
+            record(node)
+        total = node
+    total._uses = 0
+    if taped and elsewhere:
+        mode.complete = False
+    return total
 
 
 class Value:
@@ -163,7 +261,7 @@ class Value:
     _la: Any
     _lb: Any
     _uses: int  # gates only: how many gates take this one as an input
-    _pass: object  # leaves only: the backward pass that reached this leaf last
+    _pass: object  # a leaf: the backward pass that reached it last; a gate: its tape's mark
 
     def __init__(self, data: Number, label: str | None = None) -> None:
         if label is not None and not isinstance(label, str):
