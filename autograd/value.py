@@ -166,7 +166,8 @@ def weighted_sum(bias: Operand, weights: Sequence[Operand], inputs: Sequence[Ope
     local derivatives and gradients, drawn and stepped alike. It is the hot path of every neuron
     (:class:`nn.Neuron`): written as an expression, each gate costs a call of ``__mul__`` or
     ``__add__`` and of the gate builder before its rule runs; here each gate costs its rule only.
-    A plain number becomes a constant leaf, as the 2 in ``x * 2`` does.
+    A plain number becomes a constant leaf, as the 2 in ``x * 2`` does. A result that overflows
+    is caught once at the end: an inf or nan stays in the running sum.
     """
     n = len(weights)
     if n != len(inputs):
@@ -194,8 +195,6 @@ def weighted_sum(bias: Operand, weights: Sequence[Operand], inputs: Sequence[Ope
         if type(x) is not Value:
             x = _operand(x)
         out, local_w, local_x = mul(w.data, x.data)
-        if not isfinite(out):
-            raise _too_large(times, (w.data, x.data), "result")
         product = _new(Value)
         product.data = out
         product.grad = 0.0
@@ -216,8 +215,6 @@ def weighted_sum(bias: Operand, weights: Sequence[Operand], inputs: Sequence[Ope
             if x._pass is not mark:
                 elsewhere = True
         out, local_total, local_product = add(total.data, out)
-        if not isfinite(out):
-            raise _too_large(plus, (total.data, product.data), "result")
         node = _new(Value)
         node.data = out
         node.grad = 0.0
@@ -236,7 +233,21 @@ def weighted_sum(bias: Operand, weights: Sequence[Operand], inputs: Sequence[Ope
     total._uses = 0
     if taped and elsewhere:
         mode.complete = False
+    if not isfinite(total.data):  # an inf or nan in any gate above stays in the running sum
+        raise _first_overflow(total, n)
     return total
+
+
+def _first_overflow(total: Value, n: int) -> OverflowError:
+    """The error for the first of the last ``n`` (*, +) gate pairs below ``total`` whose result
+    is not finite, as building them one by one would have raised it."""
+    made: list[Any] = []
+    node: Any = total
+    for _ in range(n):
+        made += (node, node._b)  # the + gate, then its * gate
+        node = node._a
+    first = next(gate for gate in reversed(made) if not isfinite(gate.data))
+    return _too_large(first._gate, (first._a.data, first._b.data), "result")
 
 
 class Value:

@@ -174,3 +174,12 @@ def test_a_patched_op_table_takes_effect_at_once(monkeypatch: pytest.MonkeyPatch
     w, x = Value(2.0), Value(5.0)
     weighted_sum(0.0, [w], [x]).backward()
     assert (w.grad, x.grad) == (2.0, 5.0)
+
+
+def test_an_overflow_in_any_term_names_the_first_gate_that_overflowed() -> None:
+    """The check runs once, at the end: an inf (or the nan of inf - inf) stays in the sum."""
+    one, big, huge = Value(1.0), Value(1e200), Value(-1e200)
+    with pytest.raises(OverflowError, match=r"mul\(1e\+200, 1e\+200\)"):
+        weighted_sum(one, [one, big, big, one], [one, big, huge, one])
+    with pytest.raises(OverflowError, match=r"add\(1\.5e\+308, 1\.5e\+308\)"):
+        weighted_sum(Value(0.0), [Value(1.5e308)] * 3, [one] * 3)
