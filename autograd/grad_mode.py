@@ -78,8 +78,9 @@ def tape() -> Iterator[Tape]:
     """Record the graph and list its gates, in the order they are made, on a new :class:`Tape`.
 
     ``backward()`` on a gate made in the block then runs down the tape (reverse creation order)
-    instead of walking the graph: the same gradients, about three times faster on a neural
-    network's graph (``make bench``). ``nn.train_step`` and ``nn.fit`` use it::
+    instead of walking the graph: the same gradients, summed in creation order. On the graph of
+    micrograd's moons step that took 6.6 ms instead of 16.6 (see ``make bench``).
+    ``nn.train_step`` and ``nn.fit`` use it::
 
         with tape():
             loss = model_loss()

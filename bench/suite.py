@@ -128,9 +128,10 @@ def run(plan: Plan, progress: Callable[[str], None] = lambda message: None) -> R
     case = "moons, gc on"
     results.rows += _rows(measured, names, steps, case, len(X), phases, "ms", 1e3)
     results.notes.append(
-        "moons/mlp steps: chainrule runs a step as nn.fit does (nn.train_step: the cyclic "
-        "collector paused for the step, the graph dropped inside it; chainrule graphs have no "
-        "cycles); 'moons, gc on' runs it with the collector on; micrograd runs as its demo does"
+        "moons/mlp steps: chainrule runs a step as nn.fit does (nn.train_step: the graph "
+        "recorded on an autograd.tape(), the cyclic collector paused for the step, the graph "
+        "dropped inside it; chainrule graphs have no cycles); 'moons, gc on' runs it with the "
+        "collector on; micrograd runs as its demo does"
     )
     progress("mlp step")
     Xc, yc = cases.class_data(plan.mlp_batch)
