@@ -54,12 +54,6 @@ def is_recording() -> bool:
     return _recording.get() is not False
 
 
-def active_tape() -> Tape | None:
-    """The tape of the innermost ``with tape():`` block around this code, or None."""
-    mode = _recording.get()
-    return mode if isinstance(mode, Tape) else None
-
-
 @contextmanager
 def no_grad() -> Iterator[None]:
     """Inside this block, every op returns a new leaf: no parents, nothing to backpropagate.
@@ -97,4 +91,4 @@ def tape() -> Iterator[Tape]:
         _recording.reset(token)
 
 
-__all__ = ["Tape", "active_tape", "is_recording", "no_grad", "recorder", "tape"]
+__all__ = ["Tape", "is_recording", "no_grad", "recorder", "tape"]
