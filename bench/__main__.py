@@ -1,7 +1,8 @@
 """``python -m bench`` (``make bench``): run the suite, print the table, save the JSON.
 
 Options: ``--quick`` (small graphs, a smoke run), ``--repeats N`` (>= 5), ``--no-save``,
-``--output DIR`` (default bench/results), ``--plot`` (cost vs size as a PNG, needs matplotlib).
+``--output DIR`` (default bench/results), ``--plot`` (cost vs size as a PNG, needs matplotlib),
+``--skip NAME`` (leave micrograd or PyTorch out even when installed).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from bench.cases import OTHER_ENGINES
 from bench.report import RESULTS_DIR, format_table, save
 from bench.suite import Plan, run
 
@@ -22,6 +24,13 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-save", action="store_true", help="print only, write no JSON")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR, help="where the JSON goes")
     parser.add_argument("--plot", action="store_true", help="also save cost vs size as a PNG")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=sorted(OTHER_ENGINES),
+        help="leave an installed engine out (repeatable; chainrule always runs)",
+    )
     args = parser.parse_args(argv)
     if args.repeats < 5:
         parser.error(
@@ -34,7 +43,7 @@ def main(argv: list[str] | None = None, plan: Plan | None = None) -> int:
     args = parse(argv)
     if plan is None:
         plan = Plan.quick() if args.quick else Plan.full()
-    plan = replace(plan, repeats=max(plan.repeats, args.repeats))
+    plan = replace(plan, repeats=max(plan.repeats, args.repeats), skip=tuple(args.skip))
     results = run(
         plan, progress=lambda message: print(f"... {message}", file=sys.stderr, flush=True)
     )

@@ -24,8 +24,10 @@ from __future__ import annotations
 import random
 import sys
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from bench.timing import Run
@@ -83,6 +85,7 @@ class Engine:
     """One autograd engine as the cases use it."""
 
     name = ""
+    memory_traced = True  # its graphs are allocated where tracemalloc sees them (bench.memory)
 
     Value: Any = None  # the engine's Value class
 
@@ -245,16 +248,22 @@ class Micrograd(Engine):
         nin = len(weights[0][0][0])
         return load_weights(MLP(nin, [len(layer) for layer in weights]), weights)
 
+    def _zero_grad(self, model: Any) -> None:
+        model.zero_grad()
+
+    def _sgd_update(self, model: Any) -> None:
+        for p in model.parameters():
+            p.data -= LEARNING_RATE * p.grad
+
     def _step(self, model: Any, loss: Callable[[], Any]) -> Run:
         def run() -> dict[str, float]:
             t0 = clock()
             total = loss()
             t1 = clock()
-            model.zero_grad()
+            self._zero_grad(model)
             self.backward(total, 1000)
             t2 = clock()
-            for p in model.parameters():
-                p.data -= LEARNING_RATE * p.grad
+            self._sgd_update(model)
             t3 = clock()
             return {"forward": t1 - t0, "backward": t2 - t1, "update": t3 - t2, "step": t3 - t0}
 
@@ -303,14 +312,111 @@ class Micrograd(Engine):
         return self._step(model, loss)
 
 
-def available_engines() -> tuple[list[Engine], list[str]]:
-    """chainrule, then micrograd when installed; and notes on what is missing."""
+# -- PyTorch -----------------------------------------------------------------------------------
+
+
+class PyTorch(Micrograd):
+    """PyTorch with 0-d float64 tensors for Values, running micrograd's demo code as written
+    (the same graphs, node for node). Its nodes live in C++ memory, which :mod:`tracemalloc`
+    does not see, so the memory cases leave it out."""
+
+    name = "pytorch"
+    memory_traced = False
+
+    def __init__(self) -> None:
+        import torch
+
+        self.torch = torch
+        self.Value = partial(torch.tensor, dtype=torch.float64)  # data: no gradient wanted
+
+    def leaf(self, x: float) -> Any:
+        return self.torch.tensor(x, dtype=self.torch.float64, requires_grad=True)
+
+    def backward(self, root: Any, depth: int) -> None:
+        root.backward()  # PyTorch's backward is iterative
+
+    def op_nodes(self, root: Any) -> int:
+        """The autograd nodes below ``root`` (``AccumulateGrad``, which writes a leaf's ``.grad``,
+        is not an op)."""
+        seen = set()
+        stack = [root.grad_fn]
+        while stack:
+            node = stack.pop()
+            if node is not None and node not in seen:
+                seen.add(node)
+                stack += (parent for parent, _ in node.next_functions)
+        return sum(1 for node in seen if type(node).__name__ != "AccumulateGrad")
+
+    def _model(self, weights: Weights) -> Any:
+        return ScalarMLP([[self._neuron(w, b) for w, b in layer] for layer in weights])
+
+    def _neuron(self, w: list[float], b: float) -> Neuron:
+        return Neuron([self.leaf(wi) for wi in w], self.leaf(b))
+
+    def _zero_grad(self, model: Any) -> None:
+        for p in model.parameters():
+            p.grad = None
+
+    def _sgd_update(self, model: Any) -> None:
+        with self.torch.no_grad():
+            for p in model.parameters():
+                p -= LEARNING_RATE * p.grad
+
+
+@dataclass
+class Neuron:
+    """micrograd's neuron (``micrograd.nn.Neuron``) over any engine's scalars."""
+
+    w: list[Any]
+    b: Any
+
+    def __call__(self, x: Sequence[Any], nonlin: bool) -> Any:
+        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        return act.relu() if nonlin else act
+
+
+@dataclass
+class ScalarMLP:
+    """micrograd's MLP (``micrograd.nn.MLP``: relu on every layer but the last; one output is
+    returned as is) over any engine's scalars, with given weights."""
+
+    layers: list[list[Neuron]]
+
+    def __call__(self, x: Sequence[Any]) -> Any:
+        for i, layer in enumerate(self.layers):
+            nonlin = i != len(self.layers) - 1
+            x = [neuron(x, nonlin) for neuron in layer]
+        return x[0] if len(x) == 1 else x
+
+    def parameters(self) -> list[Any]:
+        return [p for layer in self.layers for n in layer for p in (*n.w, n.b)]
+
+
+OTHER_ENGINES: dict[str, tuple[type[Engine], str]] = {
+    "micrograd": (Micrograd, "pip install -e '.[bench]' (make bench does)"),
+    "pytorch": (PyTorch, "pip install torch --index-url https://download.pytorch.org/whl/cpu"),
+}
+"""The engines chainrule is compared with, by name, and how to install each."""
+
+
+def available_engines(skip: Collection[str] = ()) -> tuple[list[Engine], list[str]]:
+    """chainrule, then every other engine that is installed and not in ``skip`` (never imported
+    then); and notes on what is missing."""
+    unknown = set(skip) - set(OTHER_ENGINES)
+    if unknown:
+        raise ValueError(
+            f"no engine named {', '.join(sorted(unknown))} to skip; the others are "
+            f"{', '.join(OTHER_ENGINES)} (chainrule always runs)"
+        )
     engines: list[Engine] = [Chainrule()]
     notes = []
-    try:
-        engines.append(Micrograd())
-    except ImportError:
-        notes.append("micrograd is not installed: pip install -e '.[bench]' (make bench does)")
+    for name, (engine, install) in OTHER_ENGINES.items():
+        if name in skip:
+            continue
+        try:
+            engines.append(engine())
+        except ImportError:
+            notes.append(f"{name} is not installed; to compare with it: {install}")
     return engines, notes
 
 

@@ -26,6 +26,7 @@ class Plan:
     mlp_batch: int = 8
     memory_chain: int = 100_000
     recursion_probe: bool = True
+    skip: tuple[str, ...] = ()  # engines to leave out (see bench.cases.OTHER_ENGINES)
 
     @classmethod
     def full(cls) -> Plan:
@@ -89,7 +90,7 @@ def _rows(
 
 def run(plan: Plan, progress: Callable[[str], None] = lambda message: None) -> Results:
     """Run every case of ``plan`` for every installed engine."""
-    engines, notes = cases.available_engines()
+    engines, notes = cases.available_engines(plan.skip)
     names = [e.name for e in engines]
     results = Results(
         machine=machine(),
@@ -98,7 +99,7 @@ def run(plan: Plan, progress: Callable[[str], None] = lambda message: None) -> R
             "gc": gc_description(),
             "clock": "time.perf_counter",
             "plan": plan.__dict__,
-            "versions": {"chainrule": _version("chainrule"), "micrograd": _version("micrograd")},
+            "versions": {name: _version(name) for name in ("chainrule", "micrograd", "torch")},
         },
         engines=names,
         notes=notes,
@@ -132,6 +133,11 @@ def run(plan: Plan, progress: Callable[[str], None] = lambda message: None) -> R
         "recorded on an autograd.tape(), the cyclic collector paused for the step, the graph "
         "dropped inside it; chainrule graphs have no cycles); 'moons, gc on' runs it with the "
         "collector on; micrograd runs as its demo does"
+        + (
+            ", and PyTorch runs micrograd's demo code with 0-d float64 tensors"
+            if "pytorch" in names
+            else ""
+        )
     )
     progress("mlp step")
     Xc, yc = cases.class_data(plan.mlp_batch)
@@ -142,9 +148,16 @@ def run(plan: Plan, progress: Callable[[str], None] = lambda message: None) -> R
     progress("memory")
     memory = "memory"
     n = plan.memory_chain
-    chain = {e.name: footprint(cases.chain_graph(e, n), n) for e in engines}
+    traced = [e for e in engines if e.memory_traced]
+    results.notes += [
+        f"{e.name}: memory not measured (its graphs live in C++ memory, which tracemalloc does "
+        "not see)"
+        for e in engines
+        if not e.memory_traced
+    ]
+    chain = {e.name: footprint(cases.chain_graph(e, n), n) for e in traced}
     moons = {}
-    for e in engines:
+    for e in traced:
         build = e.moons_graph(weights, X, y)
         moons[e.name] = footprint(build, e.op_nodes(build()))
     for case, size, prints in (("chain", n, chain), ("moons graph", len(X), moons)):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,14 @@ def test_main_prints_the_table_and_saves_the_json(
     assert any("RecursionError" in note for note in data["notes"]) == (
         "micrograd" in data["engines"]
     )
+
+
+def test_skip_reaches_the_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert parse(["--skip", "micrograd", "--skip", "pytorch"]).skip == ["micrograd", "pytorch"]
+    plan = replace(TINY, chain_sizes=(100,), gc_off_sizes=(), wide_sizes=())
+    assert main(["--skip", "micrograd", "--skip", "pytorch", "--no-save"], plan=plan) == 0
+    header = next(line for line in capsys.readouterr().out.splitlines() if "phase" in line)
+    assert header.split() == ["case", "size", "phase", "chainrule"]
 
 
 def test_fewer_than_five_repeats_are_refused() -> None:

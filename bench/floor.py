@@ -1,0 +1,238 @@
+"""Where a forward gate's time goes: chainrule's node against stripped-down copies of it.
+
+``python -m bench.floor`` builds the chain ``y = y * c + d`` with each node class below and prints
+the median forward time per op node, the collector off, the classes interleaved. Each class adds
+one thing to the one before it, so the differences show what each part of a gate costs:
+
+* ``Bare``: the operator writes the node's ten slots itself (no rule, no checks): the floor.
+* ``WithRule``: the operator calls the op's rule from the op table (one definition per op).
+* ``WithBuilder``: the operator calls a gate builder shared by all two-input ops, which calls it.
+* ``WithChecks``: the builder also checks the operand's type and the result for overflow, reads
+  the recording mode (``no_grad``, tape) and counts each input gate's users, as chainrule's does.
+
+All of them have chainrule's ten slots; none can run backward.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import statistics
+import time
+from collections.abc import Callable
+from math import isfinite
+from typing import Any
+
+from autograd import Value, ops
+from autograd.grad_mode import recorder
+
+_new = object.__new__
+
+
+class Bare:
+    """A node whose operators compute the value and local derivatives inline."""
+
+    __slots__ = Value.__slots__
+
+    def __init__(self, data: float) -> None:
+        self.data = data
+        self.grad = 0.0
+        self.label = self._gate = self._a = self._b = self._la = self._lb = self._pass = None
+        self._uses = 0
+
+    def __mul__(self, other: Any) -> Any:
+        node = _new(Bare)
+        node.data = self.data * other.data
+        node.grad = 0.0
+        node.label = None
+        node._gate = ops.MUL
+        node._a = self
+        node._b = other
+        node._la = other.data
+        node._lb = self.data
+        node._uses = 0
+        node._pass = None
+        return node
+
+    def __add__(self, other: Any) -> Any:
+        node = _new(Bare)
+        node.data = self.data + other.data
+        node.grad = 0.0
+        node.label = None
+        node._gate = ops.ADD
+        node._a = self
+        node._b = other
+        node._la = 1.0
+        node._lb = 1.0
+        node._uses = 0
+        node._pass = None
+        return node
+
+
+def _with_rule(op: ops.Op, x: Any, y: Any) -> Any:
+    out, local_x, local_y = op.rule(x.data, y.data)
+    node = _new(WithBuilder)
+    node.data = out
+    node.grad = 0.0
+    node.label = None
+    node._gate = op
+    node._a = x
+    node._b = y
+    node._la = local_x
+    node._lb = local_y
+    node._uses = 0
+    node._pass = None
+    return node
+
+
+class WithRule(Bare):
+    """Bare, but the operator calls the op's rule (written out here once per operator)."""
+
+    __slots__ = ()
+
+    def __mul__(self, other: Any) -> Any:
+        out, local_x, local_y = ops.MUL.rule(self.data, other.data)
+        node = _new(WithRule)
+        node.data = out
+        node.grad = 0.0
+        node.label = None
+        node._gate = ops.MUL
+        node._a = self
+        node._b = other
+        node._la = local_x
+        node._lb = local_y
+        node._uses = 0
+        node._pass = None
+        return node
+
+    def __add__(self, other: Any) -> Any:
+        out, local_x, local_y = ops.ADD.rule(self.data, other.data)
+        node = _new(WithRule)
+        node.data = out
+        node.grad = 0.0
+        node.label = None
+        node._gate = ops.ADD
+        node._a = self
+        node._b = other
+        node._la = local_x
+        node._lb = local_y
+        node._uses = 0
+        node._pass = None
+        return node
+
+
+class WithBuilder(Bare):
+    """The operator calls a builder shared by the two-input ops, which calls the rule."""
+
+    __slots__ = ()
+
+    def __mul__(self, other: Any) -> Any:
+        return _with_rule(ops.MUL, self, other)
+
+    def __add__(self, other: Any) -> Any:
+        return _with_rule(ops.ADD, self, other)
+
+
+def _with_checks(op: ops.Op, x: Any, y: Any) -> Any:
+    if type(y) is not WithChecks:
+        raise TypeError("this copy takes nodes only")
+    out, local_x, local_y = op.rule(x.data, y.data)
+    if not isfinite(out):
+        raise OverflowError(op.name)
+    mode: Any = recorder()
+    if not mode:
+        return WithChecks(out)
+    node = _new(WithChecks)
+    node.data = out
+    node.grad = 0.0
+    node.label = None
+    node._gate = op
+    node._a = x
+    node._b = y
+    node._la = local_x
+    node._lb = local_y
+    node._uses = 0
+    if x._a is not None:
+        x._uses += 1
+    if y._a is not None:
+        y._uses += 1
+    if mode is True:
+        node._pass = None
+    else:
+        node._pass = mode.mark
+        mode.gates.append(node)
+    return node
+
+
+class WithChecks(Bare):
+    """The builder also checks types and overflow, reads the mode and counts users."""
+
+    __slots__ = ()
+
+    def __mul__(self, other: Any) -> Any:
+        return _with_checks(ops.MUL, self, other)
+
+    def __add__(self, other: Any) -> Any:
+        return _with_checks(ops.ADD, self, other)
+
+
+NODES: dict[str, Callable[[float], Any]] = {
+    "bare": Bare,
+    "with rule": WithRule,
+    "with builder": WithBuilder,
+    "with checks": WithChecks,
+    "chainrule Value": Value,
+}
+
+
+def chain(make: Callable[[float], Any], n: int) -> Any:
+    """The bench's chain: ``n`` op nodes of ``y = y * c + d``; returns the root."""
+    c, d, y = make(0.999), make(0.001), make(0.5)
+    for _ in range(n // 2):
+        y = y * c + d
+    return y
+
+
+def forward_ns(make: Callable[[float], Any], n: int) -> float:
+    """Nanoseconds per op node to build the chain (freeing it is not timed)."""
+    t0 = time.perf_counter()
+    root = chain(make, n)
+    seconds = time.perf_counter() - t0
+    del root
+    return seconds / n * 1e9
+
+
+def measure(n: int, repeats: int, seed: int = 0) -> dict[str, float]:
+    """Median ns per op node for every class, the collector off, in shuffled interleaved order."""
+    rng = random.Random(seed)
+    times: dict[str, list[float]] = {name: [] for name in NODES}
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(repeats):
+            order = list(NODES)
+            rng.shuffle(order)
+            for name in order:
+                times[name].append(forward_ns(NODES[name], n))
+    finally:
+        if was_enabled:
+            gc.enable()
+    return {name: statistics.median(runs) for name, runs in times.items()}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.floor", description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--repeats", type=int, default=9)
+    args = parser.parse_args(argv)
+    medians = {n: measure(n, args.repeats) for n in args.sizes}
+    print(f"forward ns per op node, collector off, medians of {args.repeats} interleaved runs")
+    print(f"{'node':<16}" + "".join(f"{n:>12,}" for n in args.sizes))
+    for name in NODES:
+        print(f"{name:<16}" + "".join(f"{medians[n][name]:>12.0f}" for n in args.sizes))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
