@@ -43,8 +43,11 @@ lint: $(VENV)/.test-installed
 	$(BIN)/ruff format --check autograd nn tests examples bench scripts
 	$(BIN)/mypy
 
+# Options for python -m bench, e.g. make bench BENCH_ARGS="--skip pytorch --plot"
+BENCH_ARGS ?=
+
 bench: $(VENV)/.bench-installed
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -7,10 +7,11 @@ one thing to the one before it, so the differences show what each part of a gate
 * ``Bare``: the operator writes the node's ten slots itself (no rule, no checks): the floor.
 * ``WithRule``: the operator calls the op's rule from the op table (one definition per op).
 * ``WithBuilder``: the operator calls a gate builder shared by all two-input ops, which calls it.
-* ``WithChecks``: the builder also checks the operand's type and the result for overflow, reads
-  the recording mode (``no_grad``, tape) and counts each input gate's users, as chainrule's does.
+* chainrule's ``Value``: its builder (``autograd.value._binary``) also checks the operand's type
+  and the result for overflow, reads the recording mode (``no_grad``, tape) and counts each input
+  gate's users.
 
-All of them have chainrule's ten slots; none can run backward.
+The copies have chainrule's ten slots and build the same nodes; they cannot run backward.
 """
 
 from __future__ import annotations
@@ -21,11 +22,9 @@ import random
 import statistics
 import time
 from collections.abc import Callable
-from math import isfinite
 from typing import Any
 
 from autograd import Value, ops
-from autograd.grad_mode import recorder
 
 _new = object.__new__
 
@@ -134,54 +133,10 @@ class WithBuilder(Bare):
         return _with_rule(ops.ADD, self, other)
 
 
-def _with_checks(op: ops.Op, x: Any, y: Any) -> Any:
-    if type(y) is not WithChecks:
-        raise TypeError("this copy takes nodes only")
-    out, local_x, local_y = op.rule(x.data, y.data)
-    if not isfinite(out):
-        raise OverflowError(op.name)
-    mode: Any = recorder()
-    if not mode:
-        return WithChecks(out)
-    node = _new(WithChecks)
-    node.data = out
-    node.grad = 0.0
-    node.label = None
-    node._gate = op
-    node._a = x
-    node._b = y
-    node._la = local_x
-    node._lb = local_y
-    node._uses = 0
-    if x._a is not None:
-        x._uses += 1
-    if y._a is not None:
-        y._uses += 1
-    if mode is True:
-        node._pass = None
-    else:
-        node._pass = mode.mark
-        mode.gates.append(node)
-    return node
-
-
-class WithChecks(Bare):
-    """The builder also checks types and overflow, reads the mode and counts users."""
-
-    __slots__ = ()
-
-    def __mul__(self, other: Any) -> Any:
-        return _with_checks(ops.MUL, self, other)
-
-    def __add__(self, other: Any) -> Any:
-        return _with_checks(ops.ADD, self, other)
-
-
 NODES: dict[str, Callable[[float], Any]] = {
     "bare": Bare,
     "with rule": WithRule,
     "with builder": WithBuilder,
-    "with checks": WithChecks,
     "chainrule Value": Value,
 }
 

@@ -20,15 +20,6 @@ def test_every_copy_builds_chainrules_chain(name: str) -> None:
     assert theirs._a is None and ours._a is None  # both reached the leaf y
 
 
-def test_with_checks_counts_users_as_chainrule_does() -> None:
-    c, d = floor.WithChecks(2.0), floor.WithChecks(3.0)
-    h = c * d
-    h + h
-    assert h._uses == 2 and c._uses == 0
-    with pytest.raises(OverflowError):
-        floor.WithChecks(1e308) * floor.WithChecks(10.0)
-
-
 def test_measure_restores_the_collector_and_main_prints_every_node(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
