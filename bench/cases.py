@@ -26,7 +26,6 @@ import sys
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -324,6 +323,7 @@ class PyTorch(Micrograd):
     memory_traced = False
 
     def __init__(self) -> None:
+        import micrograd.nn  # noqa: F401 (micrograd's MLP is the model: see _model)
         import torch
 
         self.torch = torch
@@ -348,10 +348,13 @@ class PyTorch(Micrograd):
         return sum(1 for node in seen if type(node).__name__ != "AccumulateGrad")
 
     def _model(self, weights: Weights) -> Any:
-        return ScalarMLP([[self._neuron(w, b) for w, b in layer] for layer in weights])
-
-    def _neuron(self, w: list[float], b: float) -> Neuron:
-        return Neuron([self.leaf(wi) for wi in w], self.leaf(b))
+        """micrograd's own MLP with these weights, each Value swapped for a tensor leaf."""
+        model = super()._model(weights)
+        for layer in model.layers:
+            for neuron in layer.neurons:
+                neuron.w = [self.leaf(p.data) for p in neuron.w]
+                neuron.b = self.leaf(neuron.b.data)
+        return model
 
     def _zero_grad(self, model: Any) -> None:
         for p in model.parameters():
@@ -361,35 +364,6 @@ class PyTorch(Micrograd):
         with self.torch.no_grad():
             for p in model.parameters():
                 p -= LEARNING_RATE * p.grad
-
-
-@dataclass
-class Neuron:
-    """micrograd's neuron (``micrograd.nn.Neuron``) over any engine's scalars."""
-
-    w: list[Any]
-    b: Any
-
-    def __call__(self, x: Sequence[Any], nonlin: bool) -> Any:
-        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
-        return act.relu() if nonlin else act
-
-
-@dataclass
-class ScalarMLP:
-    """micrograd's MLP (``micrograd.nn.MLP``: relu on every layer but the last; one output is
-    returned as is) over any engine's scalars, with given weights."""
-
-    layers: list[list[Neuron]]
-
-    def __call__(self, x: Sequence[Any]) -> Any:
-        for i, layer in enumerate(self.layers):
-            nonlin = i != len(self.layers) - 1
-            x = [neuron(x, nonlin) for neuron in layer]
-        return x[0] if len(x) == 1 else x
-
-    def parameters(self) -> list[Any]:
-        return [p for layer in self.layers for n in layer for p in (*n.w, n.b)]
 
 
 OTHER_ENGINES: dict[str, tuple[type[Engine], str]] = {
@@ -415,8 +389,11 @@ def available_engines(skip: Collection[str] = ()) -> tuple[list[Engine], list[st
             continue
         try:
             engines.append(engine())
-        except ImportError:
-            notes.append(f"{name} is not installed; to compare with it: {install}")
+        except ImportError as missing:
+            notes.append(
+                f"{name} is left out: {missing.name or 'a module it needs'} is not installed; "
+                f"to compare with it: {install}"
+            )
     return engines, notes
 
 
