@@ -1,14 +1,24 @@
 """The op table: every gate's forward value and local derivatives, written once, side by side.
 
-Each gate is an :class:`Op` whose ``rule`` maps the gate's inputs to a tuple::
+Each gate is an :class:`Op` whose formulas are Python expressions in its inputs ``x`` (and
+``y``)::
 
-    rule(x, y) -> (out, d out/d x, d out/d y)
+    MUL = Op("mul", "*", forward="x * y", local=("y", "x"))
 
-The rules are written with plain arithmetic and the generic functions below (``exp``, ``log``,
-``sigmoid``, ...), so the *same* rule runs on floats (the forward pass stores the local
-derivatives as floats on the new node) and on Values (to differentiate a derivative again).
-Backward, the stepper, the drawings and the gradient checks all read these rules; no derivative
-is written anywhere else.
+``forward`` is the output; ``local`` holds d out/d x (and d out/d y) and may also use ``out``.
+The formulas use plain arithmetic and the generic functions below (``exp``, ``log``,
+``sigmoid``, ...), so the *same* formulas run on floats and on Values. They are compiled once
+(see :mod:`autograd.formulas`) into two functions:
+
+* the op's ``rule(x, y) -> (out, d out/d x, d out/d y)``, which the gradient checks, the stepper
+  and higher-order derivatives (on Values) read;
+* the ``Value`` method that builds the gate (``Value.__mul__``), with the formulas written into
+  its code, so the forward pass stores the local derivatives as floats on the new node without a
+  call to the rule.
+
+Assigning an op here (``ops.TANH = Op(...)``, as notebook 06 does to show a gradient check
+catching a wrong derivative) compiles the Value method again, so the new formulas take effect at
+once. No derivative is written anywhere else.
 
 Kinks and ties (documented choice, a valid subgradient in every case):
 
@@ -20,22 +30,68 @@ Kinks and ties (documented choice, a valid subgradient in every case):
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+import sys
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from autograd import formulas
+
 EXP_LIMIT = 709.782712893384  # log(largest float): exp overflows above this
+INPUTS = ("x", "y")
+"""The names of a gate's inputs in its formulas, in argument order."""
 
 
 @dataclass(frozen=True, eq=False)
 class Op:
-    """One gate: its name, the label drawn in diagrams, how many inputs, and its rule."""
+    """One gate: its name, the label drawn in diagrams, and its formulas.
+
+    ``forward`` is the output and ``local`` the local derivative for each input (one or two),
+    written in ``x`` (and ``y``), ``out`` (in ``local`` only), the names in ``constants`` and the
+    generic functions of this module. ``note`` says in words what the derivative does; it ends
+    the rule's docstring. ``rule`` is compiled from the formulas.
+    """
 
     name: str
     symbol: str
-    arity: int
-    rule: Callable[..., tuple[Any, ...]]
+    forward: str
+    local: tuple[str, ...]
+    note: str = ""
+    constants: Mapping[str, float] = field(default_factory=dict)
+    rule: Callable[..., tuple[Any, ...]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.forward, str) or not (
+            isinstance(self.local, tuple) and all(isinstance(d, str) for d in self.local)
+        ):
+            raise TypeError(
+                f"op {self.name!r}: forward must be a formula (a str such as 'x * y') and local a "
+                f"tuple of formulas, one per input (such as ('y', 'x')); got {self.forward!r} "
+                f"and {self.local!r}"
+            )
+        object.__setattr__(self, "rule", _compile_rule(self))
+
+    @property
+    def arity(self) -> int:
+        """How many inputs the gate takes (0 for leaves)."""
+        return len(self.local)
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """The input names its formulas use: ``("x",)`` or ``("x", "y")``."""
+        return INPUTS[: self.arity]
+
+    def bindings(self) -> dict[str, Any]:
+        """What the names in the formulas stand for: each generic function and constant they
+        use. Every formula is checked first: one expression, using only the names it may."""
+        known = {**FUNCTIONS, **self.constants}
+        allowed = {*self.inputs, *known}
+        used = formulas.check(self.forward, allowed, f"{self.name}'s forward")
+        for name, formula in zip(self.inputs, self.local):
+            used |= formulas.check(formula, {*allowed, "out"}, f"{self.name}'s d out/d {name}")
+        return {name: known[name] for name in sorted(used & known.keys())}
 
     def __repr__(self) -> str:
         return f"Op({self.name!r})"
@@ -132,80 +188,78 @@ def power(x: Any, c: float) -> Any:
     return out
 
 
-# -- the rules: forward value and local derivatives side by side -----------------------------------
+def power_derivative(x: Any, c: float) -> Any:
+    """d/dx x**c = c x^(c-1) (0 for c = 0, 1 for c = 1); an error where it is infinite."""
+    if c == 0:
+        return 0.0
+    if c == 1:
+        return 1.0
+    if _data(x) == 0.0 and c < 1:
+        raise ValueError(
+            f"the derivative of x**{format_number(c)} is infinite at x = 0.0; "
+            "keep x away from 0 (for example x + 1e-12)"
+        )
+    return c * power(x, c - 1)
 
 
-def _add(x: Any, y: Any) -> tuple[Any, ...]:
-    """x + y; d/dx = 1, d/dy = 1 (add distributes the gradient)."""
-    return x + y, 1.0, 1.0
-
-
-def _mul(x: Any, y: Any) -> tuple[Any, ...]:
-    """x * y; d/dx = y, d/dy = x (mul switches the inputs)."""
-    return x * y, y, x
-
-
-def _max(x: Any, y: Any) -> tuple[Any, ...]:
-    """max(x, y); d/dx = [x > y] (max routes the gradient), 1/2 each on a tie."""
+def split(x: Any, y: Any) -> float:
+    """How much of max(x, y)'s gradient goes to x: 1 if x > y, 0 if x < y, 1/2 on a tie."""
     xd, yd = _data(x), _data(y)
     if xd > yd:
-        return maximum(x, y), 1.0, 0.0
-    if xd < yd:
-        return maximum(x, y), 0.0, 1.0
-    return maximum(x, y), 0.5, 0.5
+        return 1.0
+    return 0.0 if xd < yd else 0.5
 
 
-def _exp(x: Any) -> tuple[Any, ...]:
-    """e^x; d/dx = e^x."""
-    out = exp(x)
-    return out, out
+def step(x: Any) -> float:
+    """1 where x > 0, else 0 (relu's local derivative, 0 at the kink)."""
+    return 1.0 if _data(x) > 0.0 else 0.0
 
 
-def _reciprocal(x: Any) -> tuple[Any, ...]:
-    """1/x; d/dx = -1/x^2."""
-    out = reciprocal(x)
-    return out, -(out * out)
+_SCALAR = (exp, log, reciprocal, sigmoid, tanh, softplus, relu, maximum, power)
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    f.__name__: f for f in (*_SCALAR, power_derivative, split, step)
+}
+"""The generic functions an op's formulas may call."""
 
 
-def _log(x: Any) -> tuple[Any, ...]:
-    """ln x; d/dx = 1/x."""
-    return log(x), reciprocal(x)
+# -- compiling an op's formulas into its rule ------------------------------------------------------
 
 
-def _relu(x: Any) -> tuple[Any, ...]:
-    """max(x, 0); d/dx = [x > 0] (0 at the kink x = 0)."""
-    return relu(x), (1.0 if _data(x) > 0.0 else 0.0)
+def _compile_rule(op: Op) -> Callable[..., tuple[Any, ...]]:
+    """``rule(x, y) -> (out, d out/d x, d out/d y)``, compiled from the op's formulas."""
+    if op.arity == 0:
+        return _no_rule
+    if op.arity > 2:
+        raise ValueError(f"op {op.name!r} has {op.arity} local derivatives; a gate takes 1 or 2")
+    derivatives = ", ".join(f"d/d{x} = {d}" for x, d in zip(op.inputs, op.local))
+    doc = f"out = {op.forward}; {derivatives}" + (f" ({op.note})" if op.note else "") + "."
+    source = (
+        f"def rule({', '.join(op.inputs)}):\n"
+        f"    {doc!r}\n"
+        f"    out = {op.forward}\n"
+        f"    return out, {', '.join(op.local)}\n"
+    )
+    filename = f"<chainrule rule {op.symbol}>"
+    return formulas.define(source, "rule", filename, globals(), op.bindings())
 
 
-def _sigmoid(x: Any) -> tuple[Any, ...]:
-    """s = 1 / (1 + e^-x); d/dx = s (1 - s)."""
-    s = sigmoid(x)
-    return s, s * (1.0 - s)
+def _no_rule() -> tuple[Any, ...]:
+    """Leaves and constants: no inputs, nothing to compute."""
+    return ()
 
 
-def _tanh(x: Any) -> tuple[Any, ...]:
-    """t = tanh x; d/dx = 1 - t^2."""
-    t = tanh(x)
-    return t, 1.0 - t * t
-
-
-def _softplus(x: Any) -> tuple[Any, ...]:
-    """log(1 + e^x); d/dx = sigmoid(x)."""
-    return softplus(x), sigmoid(x)
-
-
-LEAF = Op("leaf", "", 0, lambda: ())
-CONSTANT = Op("constant", "", 0, lambda: ())
-ADD = Op("add", "+", 2, _add)
-MUL = Op("mul", "*", 2, _mul)
-MAX = Op("max", "max", 2, _max)
-EXP = Op("exp", "exp", 1, _exp)
-RECIPROCAL = Op("reciprocal", "1/x", 1, _reciprocal)
-LOG = Op("log", "log", 1, _log)
-RELU = Op("relu", "relu", 1, _relu)
-SIGMOID = Op("sigmoid", "σ", 1, _sigmoid)
-TANH = Op("tanh", "tanh", 1, _tanh)
-SOFTPLUS = Op("softplus", "softplus", 1, _softplus)
+LEAF = Op("leaf", "", "", ())
+CONSTANT = Op("constant", "", "", ())
+ADD = Op("add", "+", "x + y", ("1.0", "1.0"), "add distributes the gradient")
+MUL = Op("mul", "*", "x * y", ("y", "x"), "mul switches the inputs")
+MAX = Op("max", "max", "maximum(x, y)", ("split(x, y)", "split(y, x)"), "max routes the gradient")
+EXP = Op("exp", "exp", "exp(x)", ("out",))
+RECIPROCAL = Op("reciprocal", "1/x", "reciprocal(x)", ("-(out * out)",))
+LOG = Op("log", "log", "log(x)", ("reciprocal(x)",))
+RELU = Op("relu", "relu", "relu(x)", ("step(x)",), "0 at the kink x = 0")
+SIGMOID = Op("sigmoid", "σ", "sigmoid(x)", ("out * (1.0 - out)",))
+TANH = Op("tanh", "tanh", "tanh(x)", ("1.0 - out * out",))
+SOFTPLUS = Op("softplus", "softplus", "softplus(x)", ("sigmoid(x)",))
 
 
 def format_number(c: float) -> str:
@@ -216,25 +270,35 @@ def format_number(c: float) -> str:
 @lru_cache(maxsize=256)
 def pow_op(c: float) -> Op:
     """The gate x**c for one constant exponent c; d/dx = c x^(c-1)."""
-
-    def rule(x: Any) -> tuple[Any, ...]:
-        out = power(x, c)
-        if c == 0:
-            return out, 0.0
-        if c == 1:
-            return out, 1.0
-        if _data(x) == 0.0 and c < 1:
-            raise ValueError(
-                f"the derivative of x**{format_number(c)} is infinite at x = 0.0; "
-                "keep x away from 0 (for example x + 1e-12)"
-            )
-        return out, c * power(x, c - 1)
-
-    rule.__doc__ = f"x**{c!r}; d/dx = {c!r} x^{c - 1!r}."
-    return Op("pow", f"**{format_number(c)}", 1, rule)
+    return Op(
+        "pow",
+        f"**{format_number(c)}",
+        "power(x, c)",
+        ("power_derivative(x, c)",),
+        constants={"c": c},
+    )
 
 
 OPS: dict[str, Op] = {
     op.name: op for op in (ADD, MUL, MAX, EXP, RECIPROCAL, LOG, RELU, SIGMOID, TANH, SOFTPLUS)
 }
 """Every gate with a fixed rule, by name (``pow`` is made per exponent by :func:`pow_op`)."""
+
+
+on_assign: list[Callable[[str, Op], None]] = []
+"""Called with (name, op) before an op is assigned to this module (``ops.TANH = op``):
+:mod:`autograd.value` compiles the Value method for it again. A listener that raises (an op
+with the wrong number of inputs) leaves the module as it was."""
+
+
+class _OpTable(types.ModuleType):
+    """This module, made to tell :mod:`autograd.value` when one of its ops is replaced."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, Op):
+            for listener in on_assign:
+                listener(name, value)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _OpTable

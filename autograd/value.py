@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import lru_cache
 from math import isfinite
 from typing import TYPE_CHECKING, Any, Union
 
-from autograd import graph, ops
+from autograd import formulas, graph, ops
 from autograd.grad_mode import recorder
 from autograd.ops import CONSTANT, LEAF, Op
 
@@ -81,82 +82,133 @@ def _too_large(op: Op, inputs: tuple[float, ...], what: str) -> OverflowError:
     return OverflowError(f"{op.name}({args}): the {what} overflows a float; rescale the inputs")
 
 
-# The functions below build every gate's node; they are the hot path of a forward pass (see
-# bench/). Kept lean on purpose, so each writes a node's slots itself instead of calling a shared
-# helper (a Python call per node): the rule is read from the op table on every call (so a patched
-# table takes effect) and called once, the node's slots are each written once, each input that is
-# a gate counts one more user, and on a tape the node is stamped and listed.
+# -- the gate methods, compiled from the op table -------------------------------------------------
+#
+# Each gate method of Value (``__add__``, ``__mul__``, ``exp``, ...) is generated from its op's
+# formulas (see autograd.formulas): the hot path of a forward pass, with the formulas written in,
+# so a gate costs one Python call. Print one with ``inspect.getsource(Value.__mul__)``. It checks
+# the result (and any local derivative that is not an input or a number) for overflow, returns a
+# new leaf under ``no_grad()``, writes each of the node's slots once, counts one more user on
+# each input that is a gate and, on a tape, stamps and lists the node.
+
+_TEMPLATE_NAMES = frozenset(
+    {"self", "other", "out", "mode", "node", "mark", "op", "local_x", "local_y", *ops.INPUTS}
+)
+"""Names the generated code uses itself; an op's constants may not take them."""
 
 
-def _unary(op: Op, x: Value) -> Value:
-    """Apply a one-input gate: run its rule on floats and record the local derivative."""
-    rule = op.rule
-    out, local = rule(x.data)
-    if not isfinite(out):
-        raise _too_large(op, (x.data,), "result")
-    if not isfinite(local):
-        raise _too_large(op, (x.data,), "local derivative")
-    mode: Any = recorder()
-    if not mode:
-        return _leaf(out)
-    node = _new(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = None
-    node._gate = op
-    node._a = x
-    node._b = None
-    node._la = local
-    node._lb = None
-    node._uses = 0
-    if x._a is not None:
-        x._uses += 1
-    if mode is True:
-        node._pass = None
-    else:  # on a tape: stamped and listed; an input gate from elsewhere leaves it incomplete
-        mark = node._pass = mode.mark
-        mode.gates.append(node)
-        if x._a is not None and x._pass is not mark:
-            mode.complete = False
-    return node
+def gate_source(op: Op, method: str) -> str:
+    """The source of the Value method ``method`` that builds ``op``'s gate."""
+    values = ("self", "other")[: op.arity]
+    floats = op.inputs
+    args = ", ".join(floats) + ("," if op.arity == 1 else "")
+    lines = [f"def gate({', '.join(values)}):  # Value.{method}", f"    {op.rule.__doc__!r}"]
+    if op.arity == 2:
+        lines += ["    if type(other) is not Value:", "        other = _operand(other)"]
+    lines += [f"    {x} = {value}.data" for x, value in zip(floats, values)]
+    lines += [
+        f"    out = {op.forward}",
+        "    if not isfinite(out):",
+        f"        raise _too_large(op, ({args}), 'result')",
+    ]
+    stored = []  # what goes into _la and _lb
+    for x, formula in zip(floats, op.local):
+        if formulas.is_plain(formula, floats):
+            stored.append(formula)
+            continue
+        lines += [
+            f"    local_{x} = {formula}",
+            f"    if not isfinite(local_{x}):",
+            f"        raise _too_large(op, ({args}), 'local derivative')",
+        ]
+        stored.append(f"local_{x}")
+    la, lb = (*stored, "None")[:2]
+    lines += [
+        "    mode = recorder()",
+        "    if not mode:  # no_grad(): the result is a new leaf",
+        "        return _leaf(out)",
+        "    node = _new(Value)",
+        "    node.data = out",
+        "    node.grad = 0.0",
+        "    node.label = None",
+        "    node._gate = op",
+        "    node._a = self",
+        f"    node._b = {'other' if op.arity == 2 else 'None'}",
+        f"    node._la = {la}",
+        f"    node._lb = {lb}",
+        "    node._uses = 0",
+    ]
+    for value in values:
+        lines += [
+            f"    if {value}._a is not None:  # a gate: one more user",
+            f"        {value}._uses += 1",
+        ]
+    elsewhere = " or ".join(f"({v}._a is not None and {v}._pass is not mark)" for v in values)
+    lines += [
+        "    if mode is True:",
+        "        node._pass = None",
+        "        return node",
+        "    mark = node._pass = mode.mark  # on a tape: stamped and listed",
+        "    mode.gates.append(node)",
+        f"    if {elsewhere}:",
+        "        mode.complete = False  # an input gate made elsewhere: backward walks the graph",
+        "    return node",
+    ]
+    return "\n".join(lines) + "\n"
 
 
-def _binary(op: Op, x: Value, y: Operand) -> Value:
-    """Apply a two-input gate to a Value and a Value or a number (a constant leaf).
+def compile_gate(op: Op, method: str) -> Callable[..., Value]:
+    """The Value method ``method`` that builds ``op``'s gate, compiled from its formulas."""
+    if op.arity not in (1, 2):
+        raise ValueError(f"op {op.name!r} has {op.arity} inputs; a gate takes 1 or 2")
+    clash = sorted(_TEMPLATE_NAMES & set(op.constants))
+    if clash:
+        raise ValueError(
+            f"op {op.name!r}: rename its constant {clash[0]!r} (the gate code uses it)"
+        )
+    free = {"op": op, **op.bindings()}
+    filename = f"<chainrule gate {method} {op.symbol}>"
+    gate = formulas.define(gate_source(op, method), "gate", filename, globals(), free)
+    gate.__name__, gate.__qualname__ = method, f"Value.{method}"
+    return gate
 
-    The rule runs on the floats; the node records both inputs and both local derivatives.
-    """
-    if type(y) is not Value:
-        y = _operand(y)
-    rule = op.rule
-    out, local_x, local_y = rule(x.data, y.data)
-    if not isfinite(out):
-        raise _too_large(op, (x.data, y.data), "result")
-    mode: Any = recorder()
-    if not mode:
-        return _leaf(out)
-    node = _new(Value)
-    node.data = out
-    node.grad = 0.0
-    node.label = None
-    node._gate = op
-    node._a = x
-    node._b = y
-    node._la = local_x
-    node._lb = local_y
-    node._uses = 0
-    if x._a is not None:
-        x._uses += 1
-    if y._a is not None:
-        y._uses += 1
-    if mode is True:
-        node._pass = None
-    else:  # on a tape: stamped and listed; an input gate from elsewhere leaves it incomplete
-        mark = node._pass = mode.mark
-        mode.gates.append(node)
-        if (x._a is not None and x._pass is not mark) or (y._a is not None and y._pass is not mark):
-            mode.complete = False
-    return node
+
+_METHODS: dict[str, tuple[str, int]] = {}
+"""For each op in the table by its name there (``"MUL"``): its Value method and its arity."""
+
+
+def _gate(table_name: str, method: str, arity: int) -> Callable[..., Value]:
+    op: Op = getattr(ops, table_name)
+    if op.arity != arity:
+        raise ValueError(f"ops.{table_name} must take {arity} inputs, not {op.arity}")
+    _METHODS[table_name] = (method, arity)
+    return compile_gate(op, method)
+
+
+def _binary_gate(table_name: str, method: str) -> Callable[[Value, Operand], Value]:
+    return _gate(table_name, method, 2)
+
+
+def _unary_gate(table_name: str, method: str) -> Callable[[Value], Value]:
+    return _gate(table_name, method, 1)
+
+
+def _recompile(table_name: str, op: Op) -> None:
+    """``ops.<table_name> = op`` was assigned: compile Value's method for it again."""
+    if table_name in _METHODS:
+        method, arity = _METHODS[table_name]
+        if op.arity != arity:
+            raise ValueError(f"ops.{table_name} must take {arity} inputs, not {op.arity}")
+        setattr(Value, method, compile_gate(op, method))
+
+
+ops.on_assign.append(_recompile)
+
+
+@lru_cache(maxsize=256)
+def _power_gate(c: float) -> Callable[[Value], Value]:
+    """The method computing ``x ** c``, compiled for one constant exponent."""
+    return compile_gate(ops.pow_op(c), "__pow__")
 
 
 def weighted_sum(bias: Operand, weights: Sequence[Operand], inputs: Sequence[Operand]) -> Value:
@@ -179,7 +231,7 @@ def weighted_sum(bias: Operand, weights: Sequence[Operand], inputs: Sequence[Ope
     mode: Any = recorder()
     if not mode:  # nothing to record: each op makes a leaf, as in the expression
         for w, x in zip(weights, inputs):
-            total = _binary(plus, total, _binary(times, _operand(w), x))
+            total = total + _operand(w) * x
         return total
     mul, add = times.rule, plus.rule
     taped = mode is not True
@@ -346,33 +398,18 @@ class Value:
 
     # -- primitive gates ----------------------------------------------------------------------
 
-    def __add__(self, other: Operand) -> Value:
-        return _binary(ops.ADD, self, other)
+    __add__ = _binary_gate("ADD", "__add__")
+    __mul__ = _binary_gate("MUL", "__mul__")
+    max = _binary_gate("MAX", "max")
+    exp = _unary_gate("EXP", "exp")
+    reciprocal = _unary_gate("RECIPROCAL", "reciprocal")
+    log = _unary_gate("LOG", "log")
 
     def __radd__(self, other: Operand) -> Value:
-        return _binary(ops.ADD, _operand(other), self)
-
-    def __mul__(self, other: Operand) -> Value:
-        return _binary(ops.MUL, self, other)
+        return _operand(other) + self
 
     def __rmul__(self, other: Operand) -> Value:
-        return _binary(ops.MUL, _operand(other), self)
-
-    def max(self, other: Operand) -> Value:
-        """max(self, other); the gradient goes to the larger input (half each on a tie)."""
-        return _binary(ops.MAX, self, other)
-
-    def exp(self) -> Value:
-        """e**self."""
-        return _unary(ops.EXP, self)
-
-    def reciprocal(self) -> Value:
-        """1 / self."""
-        return _unary(ops.RECIPROCAL, self)
-
-    def log(self) -> Value:
-        """Natural logarithm."""
-        return _unary(ops.LOG, self)
+        return _operand(other) * self
 
     def __pow__(self, exponent: Number) -> Value:
         if isinstance(exponent, Value):
@@ -380,25 +417,14 @@ class Value:
                 "only constant exponents are supported (x ** 2, x ** 0.5); for a Value exponent "
                 "y write (y * x.log()).exp()"
             )
-        return _unary(ops.pow_op(as_float(exponent, "exponent")), self)
+        return _power_gate(as_float(exponent, "exponent"))(self)
 
     # -- fused gates (one local derivative each, see autograd.ops) -------------------------------
 
-    def relu(self) -> Value:
-        """max(self, 0) as one gate; local derivative 0 at 0."""
-        return _unary(ops.RELU, self)
-
-    def sigmoid(self) -> Value:
-        """1 / (1 + e^-self) as one gate with local derivative s(1 - s)."""
-        return _unary(ops.SIGMOID, self)
-
-    def tanh(self) -> Value:
-        """tanh as one gate with local derivative 1 - t^2."""
-        return _unary(ops.TANH, self)
-
-    def softplus(self) -> Value:
-        """log(1 + e^self) as one gate with local derivative sigmoid(self)."""
-        return _unary(ops.SOFTPLUS, self)
+    relu = _unary_gate("RELU", "relu")
+    sigmoid = _unary_gate("SIGMOID", "sigmoid")
+    tanh = _unary_gate("TANH", "tanh")
+    softplus = _unary_gate("SOFTPLUS", "softplus")
 
     # -- composed from the gates above ----------------------------------------------------------
 
@@ -456,5 +482,5 @@ def maximum(a: Operand, b: Operand) -> Value:
     if isinstance(a, Value):
         return a.max(b)
     if isinstance(b, Value):
-        return _binary(ops.MAX, _operand(a), b)
+        return _operand(a).max(b)
     raise TypeError("maximum needs at least one Value; for two numbers use the built-in max")

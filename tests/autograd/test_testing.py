@@ -39,12 +39,8 @@ def test_build_rejects_the_wrong_number_of_inputs(expression) -> None:  # type: 
         expression.reference(*([1.0] * (expression.n_inputs + 1)))
 
 
-def _wrong_sigmoid(x: float) -> tuple[float, float]:
-    s = ops.sigmoid(x)
-    return s, s * (1.0 + s)  # wrong: the slide's s(1 - s) with a flipped sign
-
-
 def test_the_dag_property_catches_a_wrong_derivative(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(ops, "SIGMOID", Op("sigmoid", "σ", 1, _wrong_sigmoid))
+    wrong = Op("sigmoid", "σ", "sigmoid(x)", ("out * (1.0 + out)",))  # the slides say s(1 - s)
+    monkeypatch.setattr(ops, "SIGMOID", wrong)
     with pytest.raises(AssertionError):
         test_properties.test_random_dag_backward_matches_central_differences()

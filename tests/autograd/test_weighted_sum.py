@@ -167,10 +167,8 @@ def test_a_gate_from_elsewhere_leaves_the_tape_incomplete() -> None:
 
 
 def test_a_patched_op_table_takes_effect_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    def wrong_mul(x: float, y: float) -> tuple[float, float, float]:
-        return x * y, x, y  # forgot to switch the inputs
-
-    monkeypatch.setattr(ops, "MUL", ops.Op("mul", "*", 2, wrong_mul))
+    wrong_mul = ops.Op("mul", "*", "x * y", ("x", "y"))  # forgot to switch the inputs
+    monkeypatch.setattr(ops, "MUL", wrong_mul)
     w, x = Value(2.0), Value(5.0)
     weighted_sum(0.0, [w], [x]).backward()
     assert (w.grad, x.grad) == (2.0, 5.0)
