@@ -61,7 +61,10 @@ def define(
     if function in free:
         raise ValueError(f"{function!r} is both the function's name and a name it uses")
     factory = f"def _make({', '.join(free)}):\n{indent(source, '    ')}    return {function}\n"
-    linecache.cache[filename] = (len(factory), None, factory.splitlines(True), filename)
+    # What tracebacks and inspect.getsource show: the source as written (line 1 stands for the
+    # factory's first line, so the line numbers agree).
+    shown = [f"# {filename}, compiled by autograd.formulas.define\n", *source.splitlines(True)]
+    linecache.cache[filename] = (len(factory), None, shown, filename)
     scope: dict[str, Any] = {}
     exec(compile(factory, filename, "exec"), module_globals, scope)  # our own template, not input
     made: Callable[..., Any] = scope["_make"](**free)

@@ -93,36 +93,45 @@ def _too_large(op: Op, inputs: tuple[float, ...], what: str) -> OverflowError:
 
 _TEMPLATE_NAMES = frozenset(
     {"self", "other", "out", "mode", "node", "mark", "op", "local_x", "local_y", *ops.INPUTS}
+    | {"weight", "value", "weights", "inputs", "total", "product", "record", "elsewhere"}
+    | {"times", "plus"}
 )
 """Names the generated code uses itself; an op's constants may not take them."""
+
+
+def _formula_lines(
+    op: Op, op_name: str, check_result: bool, indent: str
+) -> tuple[list[str], str, str]:
+    """Lines that compute ``out`` and the local derivatives from floats ``x`` (and ``y``) with
+    the op's formulas, raising on overflow; and what goes into the node's ``_la`` and ``_lb``."""
+    args = ", ".join(op.inputs) + ("," if op.arity == 1 else "")
+    lines = [f"out = {op.forward}"]
+    if check_result:
+        lines += ["if not isfinite(out):", f"    raise _too_large({op_name}, ({args}), 'result')"]
+    stored = []
+    for x, formula in zip(op.inputs, op.local):
+        if formulas.is_plain(formula, op.inputs):  # an input or a number: finite already
+            stored.append(formula)
+            continue
+        lines += [
+            f"local_{x} = {formula}",
+            f"if not isfinite(local_{x}):",
+            f"    raise _too_large({op_name}, ({args}), 'local derivative')",
+        ]
+        stored.append(f"local_{x}")
+    la, lb = (*stored, "None")[:2]
+    return [indent + line for line in lines], la, lb
 
 
 def gate_source(op: Op, method: str) -> str:
     """The source of the Value method ``method`` that builds ``op``'s gate."""
     values = ("self", "other")[: op.arity]
-    floats = op.inputs
-    args = ", ".join(floats) + ("," if op.arity == 1 else "")
     lines = [f"def gate({', '.join(values)}):  # Value.{method}", f"    {op.rule.__doc__!r}"]
     if op.arity == 2:
         lines += ["    if type(other) is not Value:", "        other = _operand(other)"]
-    lines += [f"    {x} = {value}.data" for x, value in zip(floats, values)]
-    lines += [
-        f"    out = {op.forward}",
-        "    if not isfinite(out):",
-        f"        raise _too_large(op, ({args}), 'result')",
-    ]
-    stored = []  # what goes into _la and _lb
-    for x, formula in zip(floats, op.local):
-        if formulas.is_plain(formula, floats):
-            stored.append(formula)
-            continue
-        lines += [
-            f"    local_{x} = {formula}",
-            f"    if not isfinite(local_{x}):",
-            f"        raise _too_large(op, ({args}), 'local derivative')",
-        ]
-        stored.append(f"local_{x}")
-    la, lb = (*stored, "None")[:2]
+    lines += [f"    {x} = {value}.data" for x, value in zip(op.inputs, values)]
+    computed, la, lb = _formula_lines(op, "op", True, "    ")
+    lines += computed
     lines += [
         "    mode = recorder()",
         "    if not mode:  # no_grad(): the result is a new leaf",
@@ -157,20 +166,98 @@ def gate_source(op: Op, method: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def compile_gate(op: Op, method: str) -> Callable[..., Value]:
-    """The Value method ``method`` that builds ``op``'s gate, compiled from its formulas."""
-    if op.arity not in (1, 2):
-        raise ValueError(f"op {op.name!r} has {op.arity} inputs; a gate takes 1 or 2")
+def _bindings(op: Op) -> dict[str, Any]:
+    """``op.bindings()``, after checking that no constant takes a name the generated code uses."""
     clash = sorted(_TEMPLATE_NAMES & set(op.constants))
     if clash:
         raise ValueError(
             f"op {op.name!r}: rename its constant {clash[0]!r} (the gate code uses it)"
         )
-    free = {"op": op, **op.bindings()}
+    return op.bindings()
+
+
+def compile_gate(op: Op, method: str) -> Callable[..., Value]:
+    """The Value method ``method`` that builds ``op``'s gate, compiled from its formulas."""
+    if op.arity not in (1, 2):
+        raise ValueError(f"op {op.name!r} has {op.arity} inputs; a gate takes 1 or 2")
+    free = {"op": op, **_bindings(op)}
     filename = f"<chainrule gate {method} {op.symbol}>"
     gate = formulas.define(gate_source(op, method), "gate", filename, globals(), free)
     gate.__name__, gate.__qualname__ = method, f"Value.{method}"
     return gate
+
+
+def sum_source(times: Op, plus: Op) -> str:
+    """The source of the loop of :func:`weighted_sum`: for each (weight, value) the ``*`` gate
+    with ``times``' formulas, then the ``+`` gate with ``plus``' formulas, no call per gate. The
+    results are checked once, by the caller (an inf or nan stays in the running sum)."""
+    product, product_la, product_lb = _formula_lines(times, "times", False, "        ")
+    added, added_la, added_lb = _formula_lines(plus, "plus", False, "        ")
+    lines = [
+        "def sum_of_products(total, weights, inputs, mark, record):",
+        "    'total + w1*x1 + ... + wn*xn gate by gate; and whether an input gate lacks the mark.'",
+        "    elsewhere = False",
+        "    for weight, value in zip(weights, inputs):",
+        "        if type(weight) is not Value:",
+        "            weight = _operand(weight)",
+        "        if type(value) is not Value:",
+        "            value = _operand(value)",
+        "        x = weight.data",
+        "        y = value.data",
+        *product,
+        "        product = _new(Value)",
+        "        product.data = out",
+        "        product.grad = 0.0",
+        "        product.label = None",
+        "        product._gate = times",
+        "        product._a = weight",
+        "        product._b = value",
+        f"        product._la = {product_la}",
+        f"        product._lb = {product_lb}",
+        "        product._uses = 1  # the + gate below",
+        "        product._pass = mark",
+    ]
+    for value in ("weight", "value"):
+        lines += [
+            f"        if {value}._a is not None:  # a gate: one more user",
+            f"            {value}._uses += 1",
+            f"            if {value}._pass is not mark:",
+            "                elsewhere = True",
+        ]
+    lines += [
+        "        x = total.data",
+        "        y = out",
+        *added,
+        "        node = _new(Value)",
+        "        node.data = out",
+        "        node.grad = 0.0",
+        "        node.label = None",
+        "        node._gate = plus",
+        "        node._a = total",
+        "        node._b = product",
+        f"        node._la = {added_la}",
+        f"        node._lb = {added_lb}",
+        "        node._uses = 1  # the next + gate (the caller sets the last one's to 0)",
+        "        node._pass = mark",
+        "        if record is not None:  # on a tape",
+        "            record(product)",
+        "            record(node)",
+        "        total = node",
+        "    return total, elsewhere",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def compile_sum(times: Op, plus: Op) -> Callable[..., tuple[Value, bool]]:
+    """The loop of :func:`weighted_sum`, compiled from the formulas of ``times`` and ``plus``."""
+    if times.arity != 2 or plus.arity != 2:
+        raise ValueError("weighted_sum needs two-input ops for * and +")
+    free = {"times": times, "plus": plus, **_bindings(times)}
+    for name, bound in _bindings(plus).items():
+        if free.setdefault(name, bound) is not bound:
+            raise ValueError(f"ops {times.name!r} and {plus.name!r} give {name!r} two meanings")
+    filename = f"<chainrule weighted_sum {times.symbol} {plus.symbol}>"
+    return formulas.define(sum_source(times, plus), "sum_of_products", filename, globals(), free)
 
 
 _METHODS: dict[str, tuple[str, int]] = {}
@@ -194,12 +281,22 @@ def _unary_gate(table_name: str, method: str) -> Callable[[Value], Value]:
 
 
 def _recompile(table_name: str, op: Op) -> None:
-    """``ops.<table_name> = op`` was assigned: compile Value's method for it again."""
+    """``ops.<table_name> = op`` is being assigned: compile what is built from it again."""
+    global _sum_of_products
+    if table_name in ("MUL", "ADD"):
+        times = op if table_name == "MUL" else ops.MUL
+        plus = op if table_name == "ADD" else ops.ADD
+        sum_of_products = compile_sum(times, plus)
     if table_name in _METHODS:
         method, arity = _METHODS[table_name]
         if op.arity != arity:
             raise ValueError(f"ops.{table_name} must take {arity} inputs, not {op.arity}")
         setattr(Value, method, compile_gate(op, method))
+    if table_name in ("MUL", "ADD"):
+        _sum_of_products = sum_of_products
+
+
+_sum_of_products = compile_sum(ops.MUL, ops.ADD)
 
 
 ops.on_assign.append(_recompile)
@@ -217,7 +314,7 @@ def weighted_sum(bias: Operand, weights: Sequence[Operand], inputs: Sequence[Ope
     The result is exactly what that expression builds: the same ``*`` and ``+`` gates, values,
     local derivatives and gradients, drawn and stepped alike. It is the hot path of every neuron
     (:class:`nn.Neuron`): written as an expression, each gate costs a call of ``__mul__`` or
-    ``__add__`` and of the gate builder before its rule runs; here each gate costs its rule only.
+    ``__add__``; here one loop compiled from the same formulas (:func:`sum_source`) builds them all.
     A plain number becomes a constant leaf, as the 2 in ``x * 2`` does. A result that overflows
     is caught once at the end: an inf or nan stays in the running sum.
     """
@@ -227,63 +324,22 @@ def weighted_sum(bias: Operand, weights: Sequence[Operand], inputs: Sequence[Ope
     total = _operand(bias)
     if n == 0:
         return total
-    times, plus = ops.MUL, ops.ADD  # read on every call, as the operators do
     mode: Any = recorder()
     if not mode:  # nothing to record: each op makes a leaf, as in the expression
         for w, x in zip(weights, inputs):
             total = total + _operand(w) * x
         return total
-    mul, add = times.rule, plus.rule
     taped = mode is not True
     mark = mode.mark if taped else None
-    record: Any = mode.gates.append if taped else None
     elsewhere = False  # an input gate not stamped with this mode's mark (see Tape.complete)
     if total._a is not None:
         total._uses += 1  # the first + gate; each sum made below has one user, the next + gate
         elsewhere = total._pass is not mark
-    for w, x in zip(weights, inputs):
-        if type(w) is not Value:
-            w = _operand(w)
-        if type(x) is not Value:
-            x = _operand(x)
-        out, local_w, local_x = mul(w.data, x.data)
-        product = _new(Value)
-        product.data = out
-        product.grad = 0.0
-        product.label = None
-        product._gate = times
-        product._a = w
-        product._b = x
-        product._la = local_w
-        product._lb = local_x
-        product._uses = 1  # the + gate below
-        product._pass = mark
-        if w._a is not None:
-            w._uses += 1
-            if w._pass is not mark:
-                elsewhere = True
-        if x._a is not None:
-            x._uses += 1
-            if x._pass is not mark:
-                elsewhere = True
-        out, local_total, local_product = add(total.data, out)
-        node = _new(Value)
-        node.data = out
-        node.grad = 0.0
-        node.label = None
-        node._gate = plus
-        node._a = total
-        node._b = product
-        node._la = local_total
-        node._lb = local_product
-        node._uses = 1  # the next + gate (set to 0 on the last one, below)
-        node._pass = mark
-        if taped:
-            record(product)
-            record(node)
-        total = node
+    total, outside = _sum_of_products(
+        total, weights, inputs, mark, mode.gates.append if taped else None
+    )
     total._uses = 0
-    if taped and elsewhere:
+    if taped and (elsewhere or outside):
         mode.complete = False
     if not isfinite(total.data):  # an inf or nan in any gate above stays in the running sum
         raise _first_overflow(total, n)
