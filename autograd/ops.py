@@ -71,6 +71,12 @@ class Op:
                 f"tuple of formulas, one per input (such as ('y', 'x')); got {self.forward!r} "
                 f"and {self.local!r}"
             )
+        for name in self.constants:
+            if not name.isidentifier() or name in {*INPUTS, "out", *FUNCTIONS}:
+                raise ValueError(
+                    f"op {self.name!r}: a constant may not be called {name!r}; "
+                    "give it a new name such as 'c'"
+                )
         object.__setattr__(self, "rule", _compile_rule(self))
 
     @property

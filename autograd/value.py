@@ -267,7 +267,7 @@ _METHODS: dict[str, tuple[str, int]] = {}
 def _gate(table_name: str, method: str, arity: int) -> Callable[..., Value]:
     op: Op = getattr(ops, table_name)
     if op.arity != arity:
-        raise ValueError(f"ops.{table_name} must take {arity} inputs, not {op.arity}")
+        raise ValueError(f"ops.{table_name} needs an op of {arity} input(s), got {op.arity}")
     _METHODS[table_name] = (method, arity)
     return compile_gate(op, method)
 
@@ -290,7 +290,7 @@ def _recompile(table_name: str, op: Op) -> None:
     if table_name in _METHODS:
         method, arity = _METHODS[table_name]
         if op.arity != arity:
-            raise ValueError(f"ops.{table_name} must take {arity} inputs, not {op.arity}")
+            raise ValueError(f"ops.{table_name} needs an op of {arity} input(s), got {op.arity}")
         setattr(Value, method, compile_gate(op, method))
     if table_name in ("MUL", "ADD"):
         _sum_of_products = sum_of_products

@@ -1,14 +1,16 @@
 """Where a forward gate's time goes: chainrule's node against stripped-down copies of it.
 
 ``python -m bench.floor`` builds the chain ``y = y * c + d`` with each node class below and prints
-the median forward time per op node, the collector off, the classes interleaved. Each class adds
-one thing to the one before it, so the differences show what each part of a gate costs:
+the median forward time per op node, the collector off, the classes interleaved:
 
-* ``Bare``: the operator writes the node's ten slots itself (no rule, no checks): the floor.
-* ``WithRule``: the operator calls the op's rule from the op table (one definition per op).
-* ``WithBuilder``: the operator calls a gate builder shared by all two-input ops, which calls it.
-* chainrule's ``Value``: its builder (``autograd.value._binary``) also checks the operand's type
-  and the result for overflow, reads the recording mode (``no_grad``, tape) and counts each input
+* ``Bare``: the operator writes the node's ten slots itself (no checks): the floor.
+* ``WithRule``: the operator calls the op's rule from the op table, as chainrule's operators did
+  before they were compiled from the formulas: one more Python call per gate.
+* ``WithBuilder``: the operator calls a gate builder shared by all two-input ops, which calls the
+  rule: two more calls per gate.
+* chainrule's ``Value``: its operators are compiled from the op table's formulas (see
+  ``autograd.formulas``), so they make no call; on top of ``Bare`` they check the operand's type
+  and the result for overflow, read the recording mode (``no_grad``, tape) and count each input
   gate's users.
 
 The copies have chainrule's ten slots and build the same nodes; they cannot run backward.

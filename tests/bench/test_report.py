@@ -76,6 +76,8 @@ def test_targets_are_checked_against_the_measurements() -> None:
         _row("chain", 10_000, "backward", 140.0, 3000.0),
         _row("chain", 1_000, "total", 400.0, 3000.0),
         _row("chain", 1_000_000, "total", 1500.0, None),
+        _row("chain, gc off", 10_000, "forward", 290.0, 900.0),
+        _row("chain, gc off", 100_000, "forward", 280.0, 900.0),
     ]
     results = _results(rows)
     results.settings["memory"] = {
@@ -86,6 +88,9 @@ def test_targets_are_checked_against_the_measurements() -> None:
     forward = targets["chain forward <= 300 ns per op node at 1e4-1e5"]
     assert not forward.met and forward.measured.startswith("250, 320 ns")
     assert targets["chain backward <= 150 ns per op node at 1e4-1e5"].met
+    gc_off = targets["chain, gc off forward <= 300 ns per op node at 1e4-1e5"]
+    assert gc_off.met and gc_off.measured == "290, 280 ns (gc off)"
+    assert "chain, gc off backward <= 150 ns per op node at 1e4-1e5" not in targets
     assert targets["<= 150 bytes per op node (chain)"].met
     assert targets["graph freed when the last reference goes (chain)"].met
     assert targets["chain of 1e6 ops, forward + backward < 2 s"].measured == "1.50 s"
