@@ -161,7 +161,7 @@ def test_finite_gradients_whose_sum_overflows_are_fine() -> None:
 
 
 def test_a_patched_op_table_takes_effect_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Operators read the op table on every call (teaching: swap in a wrong rule, watch it)."""
+    """Assigning an op compiles its operator again (teaching: swap in a wrong rule, watch it)."""
 
     wrong_mul = ops.Op("mul", "*", "x * y", ("x", "y"))  # forgot to switch the inputs
     monkeypatch.setattr(ops, "MUL", wrong_mul)
