@@ -196,7 +196,10 @@ def sum_source(times: Op, plus: Op) -> str:
     lines = [
         "def sum_of_products(total, weights, inputs, mark, record):",
         "    'total + w1*x1 + ... + wn*xn gate by gate; and whether an input gate lacks the mark.'",
-        "    elsewhere = False",
+        "    elsewhere = False  # an input gate not stamped with the mark (see Tape.complete)",
+        "    if total._a is not None:  # a gate: the first + gate uses it",
+        "        total._uses += 1",
+        "        elsewhere = total._pass is not mark",
         "    for weight, value in zip(weights, inputs):",
         "        if type(weight) is not Value:",
         "            weight = _operand(weight)",
@@ -237,12 +240,13 @@ def sum_source(times: Op, plus: Op) -> str:
         "        node._b = product",
         f"        node._la = {added_la}",
         f"        node._lb = {added_lb}",
-        "        node._uses = 1  # the next + gate (the caller sets the last one's to 0)",
+        "        node._uses = 1  # the next + gate (none for the last one, below)",
         "        node._pass = mark",
         "        if record is not None:  # on a tape",
         "            record(product)",
         "            record(node)",
         "        total = node",
+        "    total._uses = 0",
         "    return total, elsewhere",
     ]
     return "\n".join(lines) + "\n"
@@ -265,10 +269,17 @@ _METHODS: dict[str, tuple[str, int]] = {}
 
 
 def _gate(table_name: str, method: str, arity: int) -> Callable[..., Value]:
-    op: Op = getattr(ops, table_name)
+    """Value's method for ``ops.<table_name>``; remembered, to be compiled again on assignment."""
+    _METHODS[table_name] = (method, arity)
+    return _method_for(table_name, getattr(ops, table_name))
+
+
+def _method_for(table_name: str, op: Op) -> Callable[..., Value]:
+    """The method compiled from ``op`` for the place of ``ops.<table_name>``, whose arity it
+    must have."""
+    method, arity = _METHODS[table_name]
     if op.arity != arity:
         raise ValueError(f"ops.{table_name} needs an op of {arity} input(s), got {op.arity}")
-    _METHODS[table_name] = (method, arity)
     return compile_gate(op, method)
 
 
@@ -283,17 +294,14 @@ def _unary_gate(table_name: str, method: str) -> Callable[[Value], Value]:
 def _recompile(table_name: str, op: Op) -> None:
     """``ops.<table_name> = op`` is being assigned: compile what is built from it again."""
     global _sum_of_products
-    if table_name in ("MUL", "ADD"):
+    sum_of_products = _sum_of_products
+    if table_name in ("MUL", "ADD"):  # compiled before anything is set: an error changes nothing
         times = op if table_name == "MUL" else ops.MUL
         plus = op if table_name == "ADD" else ops.ADD
         sum_of_products = compile_sum(times, plus)
     if table_name in _METHODS:
-        method, arity = _METHODS[table_name]
-        if op.arity != arity:
-            raise ValueError(f"ops.{table_name} needs an op of {arity} input(s), got {op.arity}")
-        setattr(Value, method, compile_gate(op, method))
-    if table_name in ("MUL", "ADD"):
-        _sum_of_products = sum_of_products
+        setattr(Value, _METHODS[table_name][0], _method_for(table_name, op))
+    _sum_of_products = sum_of_products
 
 
 _sum_of_products = compile_sum(ops.MUL, ops.ADD)
@@ -331,15 +339,10 @@ def weighted_sum(bias: Operand, weights: Sequence[Operand], inputs: Sequence[Ope
         return total
     taped = mode is not True
     mark = mode.mark if taped else None
-    elsewhere = False  # an input gate not stamped with this mode's mark (see Tape.complete)
-    if total._a is not None:
-        total._uses += 1  # the first + gate; each sum made below has one user, the next + gate
-        elsewhere = total._pass is not mark
-    total, outside = _sum_of_products(
+    total, elsewhere = _sum_of_products(
         total, weights, inputs, mark, mode.gates.append if taped else None
     )
-    total._uses = 0
-    if taped and (elsewhere or outside):
+    if taped and elsewhere:
         mode.complete = False
     if not isfinite(total.data):  # an inf or nan in any gate above stays in the running sum
         raise _first_overflow(total, n)
