@@ -1,6 +1,6 @@
 """``python -m bench`` (``make bench``): run the suite, print the table, save the JSON.
 
-Options: ``--quick`` (small graphs, a smoke run), ``--repeats N`` (>= 5), ``--no-save``,
+Options: ``--quick`` (small graphs, a smoke run), ``--repeats N`` (>= 5, default 9), ``--no-save``,
 ``--output DIR`` (default bench/results), ``--plot`` (cost vs size as a PNG, needs matplotlib),
 ``--skip NAME`` (leave micrograd or PyTorch out even when installed).
 """
@@ -20,7 +20,12 @@ from bench.suite import Plan, run
 def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small graphs: a smoke run")
-    parser.add_argument("--repeats", type=int, default=5, help="runs per case (>= 5)")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=Plan.repeats,
+        help=f"runs per case (>= 5, default {Plan.repeats})",
+    )
     parser.add_argument("--no-save", action="store_true", help="print only, write no JSON")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR, help="where the JSON goes")
     parser.add_argument("--plot", action="store_true", help="also save cost vs size as a PNG")
@@ -43,7 +48,7 @@ def main(argv: list[str] | None = None, plan: Plan | None = None) -> int:
     args = parse(argv)
     if plan is None:
         plan = Plan.quick() if args.quick else Plan.full()
-    plan = replace(plan, repeats=max(plan.repeats, args.repeats), skip=tuple(args.skip))
+    plan = replace(plan, repeats=args.repeats, skip=tuple(args.skip))
     results = run(
         plan, progress=lambda message: print(f"... {message}", file=sys.stderr, flush=True)
     )

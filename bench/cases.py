@@ -5,13 +5,19 @@ build a training step for a model of given sizes. Every case makes one ``Run`` p
 :mod:`bench.timing`) that times only the work named by its phases.
 
 * ``chain``: ``y = y * c + d`` repeated, ``n`` op nodes (two per line), ``forward`` and
-  ``backward`` per op node. The deepest possible graph: micrograd's recursive backward needs
-  ``sys.setrecursionlimit`` raised (done for it only, and put back).
+  ``backward`` per op node, and ``forward: collector``, the part of the forward that Python's
+  cyclic collector took (timed with a ``gc.callbacks`` hook). The deepest possible graph:
+  micrograd's recursive backward needs ``sys.setrecursionlimit`` raised (done for it only, and
+  put back).
 * ``chain, gc off``: the same with the garbage collector off while it runs (not how users run
   it; shows the collector's share).
 * ``wide sum``: ``sum(leaves)`` over ``n`` leaves made beforehand, ``n`` add nodes.
 * ``moons step``: one SGD step of micrograd's moons demo: MLP 2-16-16-1, 100 samples, SVM
   max-margin loss + 1e-4 L2, same data and same initial weights for every engine.
+* ``moons, steps in a row``: the same step run several times in a row with nothing in between,
+  as a training loop runs it: micrograd's graphs are reference cycles, so each step also pays
+  for the collector reclaiming the graphs of the steps before it. (Every other case collects the
+  garbage between runs, off the clock, so that no engine pays for another's.)
 * ``mlp step``: one SGD step of an MLP 64-64-10 on a batch of 64-feature samples with the
   multiclass SVM loss.
 
@@ -29,9 +35,12 @@ from contextlib import contextmanager, nullcontext
 from functools import partial
 from typing import Any
 
-from bench.timing import Run
+from bench.timing import Run, collector_seconds
 
 clock = time.perf_counter
+
+COLLECTOR = "forward: collector"
+"""The phase: the part of a forward pass that Python's cyclic collector took."""
 
 MOONS_SIZES = (2, [16, 16, 1])
 MLP_SIZES = (64, [64, 10])
@@ -408,13 +417,22 @@ def chain_run(engine: Engine, n: int) -> Run:
 
 
 def _forward_backward(engine: Engine, forward: Callable[[], Any], depth: int) -> dict[str, float]:
-    """Seconds for ``forward()`` (which builds a graph and returns its root) and its backward."""
-    t0 = clock()
-    root = forward()
-    t1 = clock()
-    engine.backward(root, depth)
+    """Seconds for ``forward()`` (which builds a graph and returns its root) and its backward;
+    ``forward: collector`` is the part of the forward that the cyclic collector took."""
+    with collector_seconds() as collector:
+        t0 = clock()
+        root = forward()
+        t1 = clock()
     t2 = clock()
-    return {"forward": t1 - t0, "backward": t2 - t1, "total": t2 - t0}
+    engine.backward(root, depth)
+    t3 = clock()
+    forward_seconds, backward_seconds = t1 - t0, t3 - t2
+    return {
+        "forward": forward_seconds,
+        COLLECTOR: collector.seconds,
+        "backward": backward_seconds,
+        "total": forward_seconds + backward_seconds,
+    }
 
 
 def chain_run_gc_off(engine: Engine, n: int) -> Run:
@@ -453,6 +471,19 @@ def wide_sum_run(engine: Engine, n: int) -> Run:
     def run() -> dict[str, float]:
         leaves = [engine.leaf(v) for v in values]  # made before the clock starts
         return _forward_backward(engine, lambda: sum(leaves), n)
+
+    return run
+
+
+def in_a_row(step: Run, steps: int) -> Run:
+    """``steps`` runs of ``step`` one after the other; the mean of each phase per step."""
+
+    def run() -> dict[str, float]:
+        total: dict[str, float] = {}
+        for _ in range(steps):
+            for phase, seconds in step().items():
+                total[phase] = total.get(phase, 0.0) + seconds
+        return {phase: seconds / steps for phase, seconds in total.items()}
 
     return run
 

@@ -1,8 +1,13 @@
 """Where a forward gate's time goes: chainrule's node against stripped-down copies of it.
 
 ``python -m bench.floor`` builds the chain ``y = y * c + d`` with each node class below and prints
-the median forward time per op node, the collector off, the classes interleaved:
+the median forward time per op node, the classes interleaved, with the collector off (the
+default) or on (``--collector on``):
 
+* ``issue's lean``: the reference node of issue 6 ("a lean ``__slots__`` node with local
+  gradients stored at forward time", about 190 ns forward): four slots, the inputs and the local
+  derivatives in tuples. Run with both settings, it shows that the issue's figures are
+  collector-off figures.
 * ``Bare``: the operator writes the node's ten slots itself (no checks): the floor.
 * ``WithRule``: the operator calls the op's rule from the op table, as chainrule's operators did
   before they were compiled from the formulas: one more Python call per gate.
@@ -13,7 +18,7 @@ the median forward time per op node, the collector off, the classes interleaved:
   and the result for overflow, read the recording mode (``no_grad``, tape) and count each input
   gate's users.
 
-The copies have chainrule's ten slots and build the same nodes; they cannot run backward.
+The copies build the same nodes as chainrule (tests check it); they cannot run backward.
 """
 
 from __future__ import annotations
@@ -31,10 +36,46 @@ from autograd import Value, ops
 _new = object.__new__
 
 
+class Lean:
+    """The issue's reference node: value, gradient, inputs and local derivatives, nothing else."""
+
+    __slots__ = ("data", "grad", "_prev", "_local")
+    _prev: tuple[Any, ...]
+    _local: tuple[float, ...]
+
+    def __init__(self, data: float) -> None:
+        self.data = data
+        self.grad = 0.0
+        self._prev = self._local = ()
+
+    def __mul__(self, other: Any) -> Any:
+        node = _new(Lean)
+        node.data = self.data * other.data
+        node.grad = 0.0
+        node._prev = (self, other)
+        node._local = (other.data, self.data)
+        return node
+
+    def __add__(self, other: Any) -> Any:
+        node = _new(Lean)
+        node.data = self.data + other.data
+        node.grad = 0.0
+        node._prev = (self, other)
+        node._local = (1.0, 1.0)
+        return node
+
+
 class Bare:
     """A node whose operators compute the value and local derivatives inline."""
 
     __slots__ = Value.__slots__
+    label: str | None
+    _gate: ops.Op | None
+    _a: Any
+    _b: Any
+    _la: float | None
+    _lb: float | None
+    _pass: object
 
     def __init__(self, data: float) -> None:
         self.data = data
@@ -136,6 +177,7 @@ class WithBuilder(Bare):
 
 
 NODES: dict[str, Callable[[float], Any]] = {
+    "issue's lean": Lean,
     "bare": Bare,
     "with rule": WithRule,
     "with builder": WithBuilder,
@@ -160,8 +202,9 @@ def forward_ns(make: Callable[[float], Any], n: int) -> float:
     return seconds / n * 1e9
 
 
-def measure(n: int, repeats: int, seed: int = 0) -> dict[str, float]:
-    """Median ns per op node for every class, the collector off, in shuffled interleaved order."""
+def measure(n: int, repeats: int, seed: int = 0, collector: bool = False) -> dict[str, float]:
+    """Median ns per op node for every class, in shuffled interleaved order; the collector off,
+    or on (``collector``, each run after a ``gc.collect()``). Restores the collector's state."""
     rng = random.Random(seed)
     times: dict[str, list[float]] = {name: [] for name in NODES}
     was_enabled = gc.isenabled()
@@ -171,7 +214,13 @@ def measure(n: int, repeats: int, seed: int = 0) -> dict[str, float]:
             order = list(NODES)
             rng.shuffle(order)
             for name in order:
-                times[name].append(forward_ns(NODES[name], n))
+                if collector:
+                    gc.collect()
+                    gc.enable()
+                try:
+                    times[name].append(forward_ns(NODES[name], n))
+                finally:
+                    gc.disable()
     finally:
         if was_enabled:
             gc.enable()
@@ -182,9 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.floor", description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeats", type=int, default=9)
+    parser.add_argument("--collector", choices=("off", "on"), default="off")
     args = parser.parse_args(argv)
-    medians = {n: measure(n, args.repeats) for n in args.sizes}
-    print(f"forward ns per op node, collector off, medians of {args.repeats} interleaved runs")
+    collector = args.collector == "on"
+    medians = {n: measure(n, args.repeats, collector=collector) for n in args.sizes}
+    print(
+        f"forward ns per op node, collector {args.collector}, "
+        f"medians of {args.repeats} interleaved runs"
+    )
     print(f"{'node':<16}" + "".join(f"{n:>12,}" for n in args.sizes))
     for name in NODES:
         print(f"{name:<16}" + "".join(f"{medians[n][name]:>12.0f}" for n in args.sizes))

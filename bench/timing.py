@@ -7,14 +7,18 @@ A run returns its own phase times (seconds, e.g. ``{"forward": ..., "backward": 
 with :func:`time.perf_counter` around exactly the work being measured. Before each run the
 garbage left by the previous one is collected (``gc.collect()``), so one engine's garbage is not
 collected on another engine's clock; the collector's settings are never changed.
+:func:`collector_seconds` measures how much of a block's time the collector itself took.
 """
 
 from __future__ import annotations
 
 import gc
 import statistics
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
 
 Run = Callable[[], Mapping[str, float]]
 """One measured run: returns seconds per phase."""
@@ -44,6 +48,38 @@ class Stats:
 
     def as_dict(self) -> dict[str, object]:
         return {"median": self.median, "min": self.low, "max": self.high, "runs": list(self.runs)}
+
+
+@dataclass
+class CollectorTime:
+    """Seconds the cyclic collector ran, and how many collections of each generation."""
+
+    seconds: float = 0.0
+    collections: dict[int, int] = field(default_factory=dict)
+
+
+@contextmanager
+def collector_seconds() -> Iterator[CollectorTime]:
+    """Time every collection that runs inside the block, with a ``gc.callbacks`` hook (Python
+    calls it at the start and the stop of each collection). The hook is removed after the block,
+    also when it raises; the collector's settings are not touched."""
+    spent = CollectorTime()
+    started = 0.0
+
+    def hook(phase: str, info: dict[str, Any]) -> None:
+        nonlocal started
+        if phase == "start":
+            started = time.perf_counter()
+        else:
+            spent.seconds += time.perf_counter() - started
+            generation = info["generation"]
+            spent.collections[generation] = spent.collections.get(generation, 0) + 1
+
+    gc.callbacks.append(hook)
+    try:
+        yield spent
+    finally:
+        gc.callbacks.remove(hook)
 
 
 def interleaved(

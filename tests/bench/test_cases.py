@@ -39,7 +39,8 @@ def test_chain_and_wide_sum_runs_give_the_same_gradients() -> None:
         engine.backward(root, 20)
         assert root.grad == 1
         phases = cases.wide_sum_run(engine, 50)()
-        assert set(phases) == {"forward", "backward", "total"}
+        assert set(phases) == {"forward", "forward: collector", "backward", "total"}
+        assert 0 <= phases["forward: collector"] <= phases["forward"]
 
 
 def test_chain_counts_op_nodes() -> None:
@@ -120,3 +121,16 @@ def test_skipped_engines_are_left_out_and_unknown_names_refused() -> None:
     assert [e.name for e in engines] == ["chainrule"]
     with pytest.raises(ValueError, match="no engine named tensorflow"):
         cases.available_engines(skip=("tensorflow",))
+
+
+def test_in_a_row_runs_the_step_back_to_back_and_gives_the_mean_per_step() -> None:
+    times = iter([1.0, 2.0, 6.0])
+    calls = []
+
+    def step() -> dict[str, float]:
+        calls.append(1)
+        seconds = next(times)
+        return {"step": seconds, "forward": seconds / 2}
+
+    assert cases.in_a_row(step, 3)() == {"step": 3.0, "forward": 1.5}
+    assert len(calls) == 3

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.__main__ import main, parse
-from bench.suite import Plan, run
+from bench.suite import Plan, collector_note, run
 
 TINY = Plan(
     repeats=1,
@@ -29,21 +29,27 @@ def test_a_tiny_plan_measures_every_case_for_every_engine() -> None:
     assert ("chain", 200, "backward") in cases and ("wide sum", 100, "forward") in cases
     assert ("chain, gc off", 100, "forward") in cases
     assert ("moons 2-16-16-1", 4, "step") in cases and ("mlp 64-64-10", 1, "step") in cases
+    assert ("moons, 3 in a row", 4, "step") in cases
     assert ("chain", 200, "bytes per op node") in cases
     for row in results.rows:
         assert row.stats["chainrule"] is not None
         if "micrograd" in results.engines and row.compared:
             ratio = row.ratio("micrograd")
             assert ratio is not None and ratio > 0
+    assert ("chain", 200, "forward: collector") in cases
+    assert ("chain, gc off", 100, "forward: collector") not in cases
     names = {t.name for t in results.targets}
     assert "graph freed when the last reference goes (chain)" in names
-    assert any(name.startswith("linear cost, chain (") for name in names)
+    # no chain of 1e4-1e5 op nodes and one size with the collector off: nothing else to check
+    assert not any(name.startswith(("chain forward", "linear cost")) for name in names)
+    assert collector_note(results) is None
 
 
 def test_main_prints_the_table_and_saves_the_json(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     plan = Plan(
+        repeats=1,
         chain_sizes=(100,),
         gc_off_sizes=(),
         wide_sizes=(),
@@ -51,13 +57,13 @@ def test_main_prints_the_table_and_saves_the_json(
         mlp_batch=1,
         memory_chain=100,
     )
-    assert main(["--output", str(tmp_path)], plan=plan) == 0
+    assert main(["--output", str(tmp_path), "--repeats", "5"], plan=plan) == 0
     out = capsys.readouterr().out
     assert "time per op node (ns)" in out and "one SGD step (ms)" in out
     saved = list(tmp_path.glob("*.json"))
     assert len(saved) == 1 and f"saved {saved[0]}" in out
     data = json.loads(saved[0].read_text(encoding="utf-8"))
-    assert data["settings"]["repeats"] == 5  # the CLI never runs fewer than 5
+    assert data["settings"]["repeats"] == 5  # --repeats, never fewer than 5, replaces the plan's
     assert {row["case"] for row in data["rows"]} >= {"chain", "moons 2-16-16-1", "mlp 64-64-10"}
     assert any("RecursionError" in note for note in data["notes"]) == (
         "micrograd" in data["engines"]

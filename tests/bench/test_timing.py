@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from bench.timing import Stats, interleaved
+from bench.timing import Stats, collector_seconds, interleaved
 
 
 def test_candidates_take_turns_starting_one_later_each_round() -> None:
@@ -66,3 +66,20 @@ def test_the_gc_off_case_restores_the_collector_also_after_an_error(enabled: boo
         assert gc.isenabled() == enabled
     finally:
         set_gc(was)
+
+
+def test_collector_seconds_times_each_collection_inside_the_block_only() -> None:
+    gc.collect()
+    with collector_seconds() as spent:
+        gc.collect(0)
+        gc.collect(2)
+    gc.collect(1)  # after the block: not counted
+    assert spent.collections == {0: 1, 2: 1} and spent.seconds > 0
+
+
+def test_collector_seconds_removes_its_hook_also_after_an_error() -> None:
+    before = list(gc.callbacks)
+    with pytest.raises(KeyError), collector_seconds():
+        assert len(gc.callbacks) == len(before) + 1
+        raise KeyError("boom")
+    assert gc.callbacks == before
