@@ -116,6 +116,7 @@ def test_the_cost_curve_is_plotted_as_a_png(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     from bench.plot import plot_scaling
 
-    rows = [_row("chain", n, "forward", 300.0, 900.0) for n in (1_000, 10_000)]
+    rows = [_row(case, n, "total", 300.0, 900.0) for n in (1_000, 10_000)
+            for case in ("chain", "chain, gc off")]  # fmt: skip
     path = plot_scaling(_results(rows), tmp_path / "curve.png")
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
