@@ -250,7 +250,9 @@ def backward(root: Value, grad: Any = 1.0) -> None:
                 p = node.grad
                 if p:
                     held.append((node, p))
-                node.grad = p + g
+                    node.grad = p + g
+                else:  # the usual case: nothing held, so no addition (and no new float)
+                    node.grad = g
                 a = node._a
                 ga = node._la * g
                 if a._a is None:
