@@ -8,13 +8,13 @@
 (-4.0, -4.0, 3.0)
 """
 
-from autograd.derivatives import gradients
+from autograd.derivatives import gradients, tangents
 from autograd.drawing import draw
-from autograd.functional import grad, hessian, value_and_grad
+from autograd.functional import grad, hessian, jacobian, jvp, value_and_grad
 from autograd.gc_control import gc_paused
-from autograd.grad_mode import Tape, is_recording, no_grad, tape
+from autograd.grad_mode import is_recording, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
-from autograd.graph import Step, backward_steps, topological_order, zero_grad
+from autograd.graph import Step, backward_reference, backward_steps, topological_order, zero_grad
 from autograd.report import summary
 from autograd.stepper import Stepper
 from autograd.value import Value, maximum, weighted_sum
@@ -23,8 +23,8 @@ __all__ = [
     "GradcheckError",
     "Step",
     "Stepper",
-    "Tape",
     "Value",
+    "backward_reference",
     "backward_steps",
     "draw",
     "grad",
@@ -32,12 +32,14 @@ __all__ = [
     "gradcheck",
     "gradients",
     "hessian",
+    "jacobian",
+    "jvp",
     "is_recording",
     "maximum",
     "no_grad",
     "numerical_grad",
     "summary",
-    "tape",
+    "tangents",
     "topological_order",
     "value_and_grad",
     "weighted_sum",

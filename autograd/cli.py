@@ -15,7 +15,7 @@ from pathlib import Path
 
 from autograd.drawing.diagram import SOURCE_SUFFIXES, DotNotFoundError
 from autograd.drawing.draw import draw
-from autograd.expression import ExpressionError, parse, parse_bindings
+from autograd.expression import ALLOWED, ExpressionError, parse, parse_bindings
 from autograd.stepper import Stepper
 from autograd.value import Value
 
@@ -35,8 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="draw an expression's graph with its values and gradients",
         description=(
             "Compute EXPRESSION at the given values, run backward, and draw it. EXPRESSION may "
-            "use numbers, names, + - * / **, unary minus, parentheses and exp log max relu "
-            "sigmoid tanh softplus. An expression starting with '-' goes after '--'."
+            f"use {ALLOWED}. An expression starting with '-' goes after '--'."
         ),
         epilog='example: chainrule render "(x+y)*z" x=-2 y=5 z=-4 -o graph.svg --steps steps.html',
     )

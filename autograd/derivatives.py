@@ -1,28 +1,31 @@
-"""``gradients(output, inputs)``: d output / d input for each input, like ``torch.autograd.grad``.
+"""Derivatives without touching ``.grad``: ``gradients`` (reverse mode, like
+``torch.autograd.grad``) and ``tangents`` (forward mode).
 
-It walks the graph in the order backward does (:func:`autograd.graph.backward_order`) and keeps
-the gradients in a dict, so no ``.grad`` is touched.
+``gradients(output, inputs)`` runs the reference pass (:func:`autograd.graph.gradient_steps`)
+into a dict and reads the inputs' entries: exactly the numbers ``backward()`` leaves in ``.grad``.
 
-* ``create_graph=False``: floats, from the local derivatives the forward pass stored on each node
-  (``node.local_grads``): exactly the numbers ``backward()`` leaves in ``.grad``.
-* ``create_graph=True``: Values. Each gate's local derivatives are evaluated again by its rule in
-  the op table, this time on the gate's input *Values* (``tanh``'s rule returns ``1 - t*t``,
-  which on a Value t builds ``*``, ``*-1`` and ``+1`` gates). Multiplying them with the upstream
-  gradient builds the backward pass as a new graph, which can be differentiated again (second,
-  third, ... derivatives) or drawn. A local derivative that a rule returns as a plain float
-  (``1.0`` for ``+``, ``0.0``/``1.0`` for ``relu`` and ``max``) is a constant: its own derivative
-  is 0. Only nodes on a path from an input to the output are differentiated.
+``gradients(..., create_graph=True)`` walks the same order, but evaluates each gate's local
+derivatives again with its **rule from the op table**, this time on the gate's input *Values*
+(``tanh``'s rule returns ``1 - t*t``, which on a Value t builds ``*``, ``*-1`` and ``+1`` gates).
+Multiplying them with the upstream gradient records the backward pass as a new graph, which can
+be differentiated again (second, third, ... derivatives) or drawn. Constant inputs (the 2 of
+``x ** 2``) go into the rule as plain numbers, and a local derivative that comes back as a plain
+number (``1.0`` for ``+``) is a constant. Only nodes on a path from an input to the output are
+differentiated.
 
-A result may be a node of the original graph: d(x*y)/dx is ``y`` itself.
+``tangents(output, seeds)`` is forward mode from the same local derivatives: each node's tangent
+is the sum over its inputs of ``local * tangent(input)``, from the inputs forward (a jvp).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from math import isfinite
 from typing import Any, Literal, Union, overload
 
+from autograd.checks import as_float
 from autograd.grad_mode import is_recording
-from autograd.graph import backward_order
+from autograd.graph import gradient_steps, topological_order
 from autograd.value import Value
 
 Gradient = Union[float, Value]
@@ -54,11 +57,9 @@ def _check(output: Any, inputs: Any) -> list[Value]:
 def _on_a_path(order: list[Value], inputs: list[Value]) -> set[Value]:
     """The inputs and every node computed from one of them: the nodes gradients flow through."""
     reached = set(inputs)
-    for node in reversed(order):  # inputs before the gates that use them
-        for parent in node.parents:
-            if parent in reached:
-                reached.add(node)
-                break
+    for node in order:  # inputs before the gates that use them
+        if any(parent in reached for parent in node.parents):
+            reached.add(node)
     return reached
 
 
@@ -88,44 +89,53 @@ def _sum(total: Gradient | None, contribution: Gradient) -> Gradient:
     return total + contribution
 
 
-def _as_floats(output: Value, order: list[Value], inputs: list[Value]) -> list[float]:
-    """backward's pass into a dict: the same arithmetic in the same order, so the same numbers."""
-    grads: dict[Value, float] = {output: 1.0}
-    for node in order:
-        upstream = grads.get(node)
-        if upstream is None:
-            continue
-        for parent, local in zip(node.parents, node.local_grads):
-            grads[parent] = grads.get(parent, 0.0) + local * upstream
+def _as_floats(output: Value, inputs: list[Value]) -> list[float]:
+    """The reference pass into a dict: the numbers backward() leaves in .grad."""
+    grads: dict[Value, float] = {}
+    for _ in gradient_steps(output, 1.0, grads):
+        pass
     results = [grads.get(x, 0.0) for x in inputs]
     for i, g in enumerate(results):
-        if g - g:  # inf or nan
-            raise OverflowError(
-                f"the gradient with respect to inputs[{i}] ({inputs[i]!r}) overflowed a float; "
-                "rescale the inputs"
-            )
+        _check_finite(g, i, inputs[i])
     return results
 
 
-def _as_values(output: Value, order: list[Value], inputs: list[Value]) -> list[Value]:
+def _check_finite(g: float, i: int, x: Value) -> None:
+    if not isfinite(g):
+        raise OverflowError(
+            f"the gradient with respect to inputs[{i}] ({x!r}) is {g!r}: it overflows a float; "
+            "rescale the inputs"
+        )
+
+
+def rule_inputs(node: Value) -> list[Any]:
+    """The node's inputs as its rule takes them on Values: constants as plain numbers."""
+    return [parent.data if parent.is_constant else parent for parent in node.parents]
+
+
+def _as_values(output: Value, inputs: list[Value]) -> list[Value]:
     """The backward pass recorded as gates, through the nodes on a path from an input only."""
+    order = topological_order(output)
     reached = _on_a_path(order, inputs)
     grads: dict[Value, Gradient] = {output: 1.0}
-    for node in order:
+    for node in reversed(order):
         upstream = grads.get(node)
         if upstream is None or node.is_leaf:
             continue
         parents = node.parents
         if not any(p in reached for p in parents):
             continue
-        local_grads = node.gate.rule(*parents)[1:]  # the op table's rule, run on Values
+        local_grads = node.gate.rule(*rule_inputs(node))[1:]  # the op's rule, run on Values
         for parent, local in zip(parents, local_grads):
             if parent in reached:
                 grads[parent] = _sum(grads.get(parent), _product(local, upstream))
     results = []
-    for x in inputs:
+    for i, x in enumerate(inputs):
         g = grads.get(x, 0.0)
-        results.append(g if isinstance(g, Value) else Value(g))
+        if not isinstance(g, Value):
+            _check_finite(g, i, x)
+            g = Value(g)
+        results.append(g)
     return results
 
 
@@ -160,10 +170,40 @@ def gradients(output: Value, inputs: Sequence[Value], create_graph: bool = False
             "recorded, so the result could not be differentiated; call it outside the no_grad() "
             "block, or use create_graph=False for plain floats"
         )
-    order = backward_order(output)
     if create_graph:
-        return _as_values(output, order, xs)
-    return _as_floats(output, order, xs)
+        return _as_values(output, xs)
+    return _as_floats(output, xs)
 
 
-__all__ = ["gradients"]
+def tangents(output: Value, seeds: Mapping[Value, Any]) -> dict[Value, float]:
+    """Forward mode: the tangent of every node of output's graph, given the tangents ``seeds``
+    of some of its leaves (every other leaf has tangent 0).
+
+    A node's tangent is d node / d t along the direction the seeds give (a directional
+    derivative): from the inputs forward, ``tangent(node) = sum of local * tangent(input)``, with
+    the same local derivatives backward uses. ``tangents(f, {x: 1.0})[f]`` is d f / d x.
+    """
+    if not isinstance(output, Value):
+        raise TypeError(f"output must be a Value, got {type(output).__name__} {output!r}")
+    if not isinstance(seeds, Mapping):
+        raise TypeError(f"seeds must be a dict of Value -> number, got {type(seeds).__name__}")
+    found: dict[Value, float] = {}
+    for value, tangent in seeds.items():
+        if not isinstance(value, Value):
+            raise TypeError(f"the keys of seeds must be Values, got {type(value).__name__}")
+        found[value] = as_float(tangent, f"the tangent of {value.label or value!r}")
+    for node in topological_order(output):
+        if node in found or node.is_leaf:
+            continue
+        found[node] = sum(
+            (
+                local * found[parent]
+                for parent, local in zip(node.parents, node.local_grads)
+                if parent in found
+            ),
+            0.0,
+        )
+    return found
+
+
+__all__ = ["gradients", "rule_inputs", "tangents"]

@@ -1,10 +1,12 @@
 """Expressions typed by a person (the command line), parsed with a whitelist and never evaluated.
 
-Allowed: numbers, names, ``+ - * / **``, unary minus, parentheses, and calls of ``exp log max
-relu sigmoid tanh softplus``. The text is parsed by :func:`ast.parse` and every node of the tree is
-checked against that list; anything else (attribute access, other calls, lambdas, subscripts,
-comprehensions, comparisons, strings, ...) raises :class:`ExpressionError`. The checked tree is then
-computed node by node on Values: nothing is passed to ``eval``, ``exec`` or ``compile``.
+Allowed: numbers, names, ``+ - * / **``, unary minus, parentheses, and calls of the gates of
+the op table that are functions (``exp``, ``log``, ``max``, ``relu``, ``tanh``, ...:
+:data:`FUNCTIONS`, read from :data:`autograd.ops.OPS`). The text is parsed by :func:`ast.parse`
+and every node of the tree is checked against that list; anything else (attribute access,
+other calls, lambdas, subscripts, comprehensions, comparisons, strings, ...) raises
+:class:`ExpressionError`. The checked tree is then computed node by node on Values: nothing is
+passed to ``eval``, ``exec`` or ``compile``.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from autograd import ops
-from autograd.value import Value, as_float, maximum
+from autograd.checks import as_float
+from autograd.ops import OPS, Op
+from autograd.value import Value, apply
 
 MAX_LENGTH = 10_000
-ALLOWED = (
-    "numbers, names, + - * / **, unary minus, parentheses and calls of "
-    "exp, log, max, relu, sigmoid, tanh, softplus"
+FUNCTIONS: dict[str, Op] = {name: op for name, op in OPS.items() if op.operator is None}
+"""The gates an expression may call by name, with their arity (``max(x, y)``, ``tanh(x)``)."""
+ALLOWED = "numbers, names, + - * / **, unary minus, parentheses and calls of " + ", ".join(
+    FUNCTIONS
 )
 BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: operator.add,
@@ -32,18 +36,6 @@ BINARY: dict[type, Callable[[Any, Any], Any]] = {
     ast.Div: operator.truediv,
     ast.Pow: operator.pow,
 }
-FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "exp": ops.exp,
-    "log": ops.log,
-    "relu": ops.relu,
-    "sigmoid": ops.sigmoid,
-    "tanh": ops.tanh,
-    "softplus": ops.softplus,
-    "max": lambda a, b: (
-        maximum(a, b) if isinstance(a, Value) or isinstance(b, Value) else max(a, b)
-    ),
-}
-ARITY = {name: 2 if name == "max" else 1 for name in FUNCTIONS}
 REJECTED = {
     ast.Attribute: "attribute access",
     ast.Subscript: "subscripts",
@@ -104,8 +96,8 @@ def _check(node: ast.AST) -> str | None:
             return _describe(node)
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             return f"keyword or starred arguments in {name}(...)"
-        if len(node.args) != ARITY[name]:
-            return f"{name}(...) with {len(node.args)} arguments (it takes {ARITY[name]})"
+        if len(node.args) != FUNCTIONS[name].arity:
+            return f"{name}(...) with {len(node.args)} arguments (it takes {FUNCTIONS[name].arity})"
         return None
     return _describe(node)
 
@@ -153,7 +145,7 @@ def _compute(node: ast.expr, args: list[Any], values: Mapping[str, Value | float
             result = BINARY[type(node.op)](*args)
         else:
             assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            result = FUNCTIONS[node.func.id](*args)
+            result = _call(FUNCTIONS[node.func.id], args)
     except (ArithmeticError, ValueError, TypeError) as error:
         reason = str(error)
         if isinstance(error, OverflowError) and error.args and isinstance(error.args[0], int):
@@ -162,6 +154,13 @@ def _compute(node: ast.expr, args: list[Any], values: Mapping[str, Value | float
     if isinstance(result, float) and not math.isfinite(result):
         raise ExpressionError(f"{ast.unparse(node)} is not a finite number ({result!r})")
     return result
+
+
+def _call(op: Op, args: list[Any]) -> Any:
+    """A gate called by name: on Values its Value method; on plain numbers its rule's output."""
+    if any(isinstance(a, Value) for a in args):
+        return apply(op, *args)
+    return op.rule(*args)[0]
 
 
 def parse(text: str) -> Expression:

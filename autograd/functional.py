@@ -1,14 +1,17 @@
-"""Function transforms, as in JAX: ``grad(f)``, ``value_and_grad(f)`` and ``hessian(f)``.
+"""Function transforms, as in JAX: ``grad``, ``value_and_grad``, ``hessian``, ``jvp``, ``jacobian``.
 
-``f`` maps Values to one Value. A transform calls ``f`` on Values and differentiates the result
-with :func:`autograd.derivatives.gradients`:
+``f`` maps Values to a Value. A transform calls ``f`` on Values and differentiates the result with
+:func:`autograd.derivatives.gradients` (reverse mode) or :func:`autograd.derivatives.tangents`
+(forward mode):
 
 * called with plain numbers, a transform returns floats;
-* called with Values (for example from inside another transform), it returns Values in a
-  recorded graph (``create_graph=True``), so transforms compose: ``grad(grad(f))`` is f''.
+* called with Values (for example from inside another transform), or when ``f`` closes over a
+  Value that an enclosing transform is differentiating, it returns Values in a recorded graph
+  (``create_graph=True``), so transforms compose: ``grad(grad(f))`` is f''.
 
 ``argnums`` picks the arguments to differentiate: ``None`` (the default) means every argument,
-an int gives a single gradient, a sequence of ints a tuple in that order.
+an int gives a single gradient, a sequence of ints a tuple in that order. A function that returns
+a plain number (it does not depend on its arguments) has gradient 0.0.
 
 >>> from autograd import grad
 >>> f = lambda x: x**3
@@ -18,15 +21,44 @@ an int gives a single gradient, a sequence of ints a tuple in that order.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import numbers
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Union
 
-from autograd.derivatives import gradients
+from autograd.checks import as_float
+from autograd.derivatives import gradients, tangents
 from autograd.grad_mode import is_recording
 from autograd.graph import topological_order
-from autograd.value import Value, as_float
+from autograd.value import Value
 
 Argnums = Union[int, Sequence[int], None]
+
+_differentiating: ContextVar[tuple[frozenset[Value], ...]] = ContextVar(
+    "chainrule_differentiating", default=()
+)
+"""The arguments of every transform whose ``f`` is running, outermost first."""
+
+
+@contextmanager
+def _differentiated(inputs: list[Value]) -> Iterator[None]:
+    """Mark ``inputs`` as being differentiated while ``f`` runs (seen by nested transforms)."""
+    token = _differentiating.set((*_differentiating.get(), frozenset(inputs)))
+    try:
+        yield
+    finally:
+        _differentiating.reset(token)
+
+
+def _depends_on_enclosing(out: Value) -> bool:
+    """True when ``out`` was computed from an argument of an enclosing transform: its derivative
+    must then stay a graph, so that the enclosing transform can differentiate it in turn."""
+    enclosing = _differentiating.get()
+    if not enclosing:
+        return False
+    outer = frozenset().union(*enclosing)
+    return any(node in outer for node in topological_order(out))
 
 
 def _select(argnums: Argnums, n: int) -> tuple[list[int], bool]:
@@ -68,21 +100,24 @@ def _arguments(xs: tuple[Any, ...]) -> list[Value]:
     ]
 
 
-def _call(f: Callable[..., Any], inputs: list[Value], transform: str) -> Value:
-    """f(*inputs), checked: recording must be on and f must return one Value."""
+def _call(f: Callable[..., Any], inputs: list[Value], transform: str) -> Value | float:
+    """f(*inputs), checked: recording must be on and f must return a Value or a number."""
     if not is_recording():
         raise RuntimeError(
             f"{transform} cannot differentiate inside no_grad(): no graph is recorded there; "
             "call it outside the no_grad() block"
         )
-    out = f(*inputs)
+    with _differentiated(inputs):
+        out = f(*inputs)
     if isinstance(out, Value):
         return out
+    if isinstance(out, numbers.Real) and not isinstance(out, bool):
+        return as_float(out, f"the result of {transform}'s function")
     hint = ""
     if isinstance(out, tuple):
         hint = (
             "; it returned a tuple (a gradient with respect to several arguments?): pick one "
-            "with argnums=i, or use hessian(f) for all second derivatives"
+            "with argnums=i, or use hessian(f) or jacobian(f)"
         )
     raise TypeError(f"f must return a Value, got {type(out).__name__} {out!r}{hint}")
 
@@ -104,11 +139,17 @@ def value_and_grad(f: Callable[..., Value], argnums: Argnums = None) -> Callable
 
     def evaluate(*xs: Any) -> tuple[Any, Any]:
         indices, single = _select(argnums, len(xs))
-        on_values = any(isinstance(x, Value) for x in xs)
         inputs = _arguments(xs)
         out = _call(f, inputs, name)
-        grads = gradients(out, [inputs[i] for i in indices], create_graph=on_values)
-        value = out if on_values else out.data
+        on_values = any(isinstance(x, Value) for x in xs)
+        if not isinstance(out, Value):  # f does not depend on its arguments
+            zero = Value(0.0) if on_values else 0.0
+            grads: list[Any] = [zero] * len(indices)
+            value: Any = Value(out) if on_values else out
+        else:
+            on_values = on_values or _depends_on_enclosing(out)
+            grads = gradients(out, [inputs[i] for i in indices], create_graph=on_values)
+            value = out if on_values else out.data
         return value, (grads[0] if single else tuple(grads))
 
     evaluate.__name__ = name
@@ -141,11 +182,74 @@ def hessian(f: Callable[..., Value]) -> Callable[..., list[list[float]]]:
 
     def evaluate(*xs: Any) -> list[list[float]]:
         inputs = [Value(as_float(x, f"argument {i}")) for i, x in enumerate(xs)]
-        first = gradients(_call(f, inputs, name), inputs, create_graph=True)
+        out = _call(f, inputs, name)
+        if not isinstance(out, Value):
+            return [[0.0] * len(xs) for _ in xs]
+        first = gradients(out, inputs, create_graph=True)
         return [gradients(g, inputs) for g in first]
 
     evaluate.__name__ = name
     return evaluate
 
 
-__all__ = ["grad", "hessian", "value_and_grad"]
+def jvp(
+    f: Callable[..., Value], primals: Sequence[Any], tangents_in: Sequence[Any]
+) -> tuple[float, float]:
+    """Forward mode: ``(f(*primals), d/dt f(primals + t * tangents) at t = 0)``.
+
+    The tangent is pushed forward through the graph with the same local derivatives backward
+    uses (:func:`autograd.derivatives.tangents`): one pass gives the derivative of the output
+    along one direction of the inputs.
+
+    >>> jvp(lambda x, y: x * y, (2.0, 3.0), (1.0, 0.0))   # d(xy)/dx = y
+    (6.0, 3.0)
+    """
+    if not isinstance(primals, Sequence) or not isinstance(tangents_in, Sequence):
+        raise TypeError("jvp takes primals and tangents as tuples: jvp(f, (x, y), (dx, dy))")
+    if len(primals) != len(tangents_in):
+        raise ValueError(
+            f"jvp got {len(primals)} primals and {len(tangents_in)} tangents; give one each"
+        )
+    inputs = [Value(as_float(x, f"primal {i}")) for i, x in enumerate(primals)]
+    directions = [as_float(t, f"tangent {i}") for i, t in enumerate(tangents_in)]
+    out = _call(f, inputs, _name("jvp", f))
+    if not isinstance(out, Value):
+        return out, 0.0
+    found = tangents(out, dict(zip(inputs, directions)))
+    return out.data, found.get(out, 0.0)
+
+
+def jacobian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
+    """The Jacobian ``J[i][j] = d out_i / d x_j`` at numbers ``xs``, as a list of rows of floats:
+    one row per output (``f`` returns a Value, or a list or tuple of Values), one column per
+    argument. Each row is one reverse pass.
+
+    >>> jacobian(lambda x, y: [x * y, x + y])(2.0, 3.0)
+    [[3.0, 2.0], [1.0, 1.0]]
+    """
+    name = _name("jacobian", f)
+
+    def evaluate(*xs: Any) -> list[list[float]]:
+        inputs = [Value(as_float(x, f"argument {i}")) for i, x in enumerate(xs)]
+        if not is_recording():
+            raise RuntimeError(f"{name} cannot differentiate inside no_grad()")
+        with _differentiated(inputs):
+            result = f(*inputs)
+        outputs = list(result) if isinstance(result, (list, tuple)) else [result]
+        rows = []
+        for i, out in enumerate(outputs):
+            if isinstance(out, Value):
+                rows.append(gradients(out, inputs))
+            elif isinstance(out, numbers.Real) and not isinstance(out, bool):
+                rows.append([0.0] * len(inputs))
+            else:
+                raise TypeError(
+                    f"{name}: output {i} must be a Value, got {type(out).__name__} {out!r}"
+                )
+        return rows
+
+    evaluate.__name__ = name
+    return evaluate
+
+
+__all__ = ["grad", "hessian", "jacobian", "jvp", "value_and_grad"]

@@ -2,22 +2,8 @@
 
 from __future__ import annotations
 
-from autograd.graph import topological_order
-from autograd.ops import format_number
+from autograd.graph import node_names, topological_order
 from autograd.value import Value
-
-
-def node_names(root: Value) -> dict[Value, str]:
-    """A name per node: its label, a constant's number, else ``n<k>`` in topological order."""
-    names: dict[Value, str] = {}
-    for k, node in enumerate(topological_order(root)):
-        if node.label:
-            names[node] = node.label
-        elif node.is_constant:
-            names[node] = format_number(node.data)
-        else:
-            names[node] = f"n{k}"
-    return names
 
 
 def summary(root: Value, digits: int = 4) -> str:

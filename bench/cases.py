@@ -173,23 +173,22 @@ class Chainrule(Engine):
 
     def _step(self, model: Any, loss: Callable[[], Any], pause_gc: bool) -> Run:
         import nn
-        from autograd import gc_paused, tape
+        from autograd import gc_paused
 
         optimizer = nn.SGD(model.parameters(), lr=LEARNING_RATE)
 
         def run() -> dict[str, float]:
-            # As nn.train_step runs a step: the collector paused, the graph recorded on a tape, and
-            # dropped (with the tape) inside the timed step.
+            # As nn.train_step runs a step: the collector paused, the graph dropped inside the
+            # timed step.
             with gc_paused() if pause_gc else nullcontext():
                 t0 = clock()
-                with tape():
-                    total = loss()
-                    t1 = clock()
-                    optimizer.zero_grad()
-                    total.backward()
-                    t2 = clock()
-                    optimizer.step()
-                    del total
+                total = loss()
+                t1 = clock()
+                optimizer.zero_grad()
+                total.backward()
+                t2 = clock()
+                optimizer.step()
+                del total
                 t3 = clock()
             return {"forward": t1 - t0, "backward": t2 - t1, "update": t3 - t2, "step": t3 - t0}
 

@@ -14,10 +14,9 @@ from bench.report import BASELINE, Results, Row, Target, gc_description, machine
 from bench.timing import Run, Stats, interleaved
 
 GC_OFF = "chain, gc off"
-"""The case the per-node and linear-cost targets are judged on. The issue's reference figures are
-collector-off figures: its lean node's "about 190 ns" forward is what that node takes here with
-the collector off, and with the collector on it misses the 300 ns itself (``python -m bench.floor
---collector on``). The chain with the collector as the user has it is reported beside the targets
+"""The case the per-node and linear-cost targets are judged on: with the collector off, the cost
+of the engine itself (the collector's share grows with everything else the process holds). The
+chain with the collector as the user has it is reported beside the targets
 (:func:`collector_note`)."""
 
 
@@ -138,9 +137,9 @@ def run(plan: Plan, progress: Callable[[str], None] = lambda message: None) -> R
     case = "moons, gc on"
     results.rows += _rows(measured, names, steps, case, len(X), phases, "ms", 1e3)
     results.notes.append(
-        "moons/mlp steps: chainrule runs a step as nn.fit does (nn.train_step: the graph "
-        "recorded on an autograd.tape(), the cyclic collector paused for the step, the graph "
-        "dropped inside it; chainrule graphs have no cycles); 'moons, gc on' runs it with the "
+        "moons/mlp steps: chainrule runs a step as nn.fit does (nn.train_step: the cyclic "
+        "collector paused for the step, the graph dropped inside it; chainrule graphs have no "
+        "cycles); 'moons, gc on' runs it with the "
         "collector on; micrograd runs as its demo does"
         + (
             ", and PyTorch runs micrograd's demo code with 0-d float64 tensors"

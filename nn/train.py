@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from autograd import Value, gc_paused, no_grad, tape
+from autograd import Value, gc_paused, no_grad
 from nn.data import RandomSource, batches, check_arrays, random_state
 from nn.optim import Optimizer
 
@@ -91,10 +91,9 @@ def train_step(
 
     Returns the batch's loss and accuracy (0.0 without ``accuracy``) as floats. The graph is
     built and dropped inside :func:`autograd.gc_paused`: it has no reference cycles, so the
-    cyclic collector would only slow the step down. It is recorded on an :func:`autograd.tape`,
-    so backward runs down the tape instead of walking the graph (see ``make bench``).
+    cyclic collector would only slow the step down.
     """
-    with gc_paused(), tape():
+    with gc_paused():
         outputs = [model(x) for x in inputs]
         value = loss(outputs, targets)
         if not isinstance(value, Value):

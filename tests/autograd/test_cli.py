@@ -82,7 +82,7 @@ def test_rejected_expressions_exit_2_with_one_line_and_write_nothing(
         (["x*y", "x=1", "y=two"], "the value of y must be a finite number"),
         (["x", "x=1", "y=2"], "y=2 is not used"),
         (["2*3"], "no variables"),
-        (["log(x)", "x=-1"], "log needs a positive input"),
+        (["log(x)", "x=-1"], "log needs x > 0"),
         (["x", "x=1", "-o", "graph.jpeg"], "must end in .svg"),
         (["x", "x=1", "--steps", "steps.txt"], "must end in .html .gif"),
         (["x", "x=1", "--fmt", "d"], "not a float format"),

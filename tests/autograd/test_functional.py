@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from autograd import Value, grad, value_and_grad
+from autograd import Value, grad, hessian, jacobian, jvp, value_and_grad
 from autograd.testing import Case, cases
 
 
@@ -44,9 +46,56 @@ def test_argnums_that_do_not_fit_are_value_errors(argnums: object) -> None:
         grad(lambda x: x, argnums=argnums)(2.0)  # type: ignore[arg-type]
 
 
-def test_f_must_return_a_value() -> None:
-    with pytest.raises(TypeError, match="f must return a Value, got float"):
-        grad(lambda x: 3.0)(2.0)
+def test_f_must_return_a_value_or_a_number() -> None:
+    with pytest.raises(TypeError, match="f must return a Value, got str"):
+        grad(lambda x: "3")(2.0)
+
+
+def test_a_function_returning_a_plain_number_has_gradient_zero() -> None:
+    assert grad(lambda x: 3.0)(2.0) == 0.0
+    assert value_and_grad(lambda x, y: 7)(1.0, 2.0) == (7.0, (0.0, 0.0))
+    assert hessian(lambda x: 1.0)(2.0) == [[0.0]]
+    [[d]] = [[grad(grad(lambda x: 3.0))(2.0)]]
+    assert d == 0.0
+
+
+def test_a_nested_grad_keeps_the_values_it_closes_over() -> None:
+    """HIPS autograd's test_enclosing_scope_ref: the inner grad is x, so f(x) = x * x."""
+    f = lambda x: x * grad(lambda y: x * y)(2.0)  # noqa: E731
+    assert grad(f)(1.0) == 2.0
+    assert grad(f)(3.0) == 6.0
+    # d/dy tanh(xy) at y = 0.5 is x (1 - tanh^2(x/2)); its derivative in x, by central differences
+    g = lambda x: grad(lambda y: (x * y).tanh())(0.5)  # noqa: E731
+    h = lambda x: x * (1 - math.tanh(x / 2) ** 2)  # noqa: E731
+    assert grad(g)(1.0) == pytest.approx((h(1 + 1e-6) - h(1 - 1e-6)) / 2e-6, rel=1e-6)
+
+
+def test_a_grad_called_with_numbers_outside_any_transform_still_returns_floats() -> None:
+    w = Value(3.0)
+    assert grad(lambda y: w * y)(2.0) == 3.0
+    assert isinstance(grad(lambda y: w * y)(2.0), float)
+
+
+def test_jvp_pushes_a_tangent_forward() -> None:
+    assert jvp(lambda x, y: x * y, (2.0, 3.0), (1.0, 0.0)) == (6.0, 3.0)
+    value, tangent = jvp(lambda x, y: (x * y).tanh() + x.sin(), (0.5, -1.5), (0.3, -2.0))
+    gx, gy = grad(lambda x, y: (x * y).tanh() + x.sin())(0.5, -1.5)
+    assert tangent == pytest.approx(0.3 * gx - 2.0 * gy, rel=1e-12)
+    with pytest.raises(ValueError, match="2 primals and 1 tangents"):
+        jvp(lambda x, y: x * y, (1.0, 2.0), (1.0,))
+
+
+def test_jacobian_rows_are_outputs_and_match_forward_mode() -> None:
+    def f(x: Value, y: Value) -> list[Value]:
+        return [x * y, x.exp() + y, (x / y).sin()]
+
+    rows = jacobian(f)(0.7, 1.3)
+    assert len(rows) == 3 and all(len(row) == 2 for row in rows)
+    for j, direction in enumerate([(1.0, 0.0), (0.0, 1.0)]):
+        for i in range(3):
+            _, tangent = jvp(lambda x, y, i=i: f(x, y)[i], (0.7, 1.3), direction)
+            assert rows[i][j] == pytest.approx(tangent, rel=1e-12)
+    assert jacobian(lambda x: x * x)(3.0) == [[6.0]]
 
 
 def test_arguments_must_be_numbers_or_values() -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, numerical_grad, ops
-from autograd.testing import POWERS, Case, cases, finite_floats
+from autograd.testing import POWERS, REFERENCE, Case, cases, finite_floats, gate_inputs
+from autograd.value import apply
 
 SETTINGS = settings(
     max_examples=60,
@@ -18,49 +18,39 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow],
 )
 
-# How to call each gate of the op table from Value, and where its inputs are valid.
-GATES: dict[str, tuple[Callable[..., Value], list[st.SearchStrategy[float]]]] = {
-    "add": (lambda a, b: a + b, [finite_floats(-100, 100)] * 2),
-    "mul": (lambda a, b: a * b, [finite_floats(-100, 100)] * 2),
-    "max": (lambda a, b: a.max(b), [finite_floats(-100, 100)] * 2),
-    "exp": (lambda a: a.exp(), [finite_floats(-30, 30)]),
-    "reciprocal": (
-        lambda a: a.reciprocal(),
-        [finite_floats(-100, 100).filter(lambda x: abs(x) > 0.05)],
-    ),
-    "log": (lambda a: a.log(), [finite_floats(0.01, 1e4)]),
-    "relu": (lambda a: a.relu(), [finite_floats(-100, 100)]),
-    "sigmoid": (lambda a: a.sigmoid(), [finite_floats(-40, 40)]),
-    "tanh": (lambda a: a.tanh(), [finite_floats(-20, 20)]),
-    "softplus": (lambda a: a.softplus(), [finite_floats(-40, 40)]),
-}
-
 
 def close(analytic: float, numeric: float, scale: float = 1.0) -> bool:
     return abs(analytic - numeric) <= 1e-5 * max(1.0, scale) + 1e-4 * abs(numeric)
 
 
-def test_every_gate_in_the_op_table_is_checked() -> None:
-    assert set(GATES) == set(ops.OPS)
+def test_every_gate_has_a_reference_and_a_rule_under_its_name() -> None:
+    assert set(REFERENCE) == set(ops.OPS)
+    for name, op in ops.OPS.items():
+        assert getattr(ops, name) is op.rule and op.rule.__doc__
 
 
-@pytest.mark.parametrize("name", sorted(GATES))
+@pytest.mark.parametrize("name", sorted(ops.OPS))
 @SETTINGS
 @given(data=st.data())
 def test_gate_matches_central_differences(name: str, data: st.DataObject) -> None:
-    gate, domains = GATES[name]
-    xs = [data.draw(d, label=f"x{i}") for i, d in enumerate(domains)]
-    if name == "relu":
-        assume(abs(xs[0]) > 1e-4)
-    if name == "max":
-        assume(abs(xs[0] - xs[1]) > 1e-4)
+    op = ops.OPS[name]
+    xs = data.draw(gate_inputs(op), label="inputs")
     inputs = [Value(x) for x in xs]
-    out = gate(*inputs)
-    assert out.gate is ops.OPS[name]
+    out = apply(op, *inputs)
+    assert out.gate is op
     out.backward()
-    numeric = numerical_grad(gate, *xs)
+    numeric = numerical_grad(lambda *vs: apply(op, *vs), *xs)
     for x, n in zip(inputs, numeric):
         assert close(x.grad, n, abs(out.data)), (name, xs, x.grad, n)
+
+
+@pytest.mark.parametrize("name", sorted(ops.OPS))
+@SETTINGS
+@given(data=st.data())
+def test_gate_forward_matches_the_plain_float_reference(name: str, data: st.DataObject) -> None:
+    op = ops.OPS[name]
+    xs = data.draw(gate_inputs(op), label="inputs")
+    assert apply(op, *[Value(x) for x in xs]).data == pytest.approx(REFERENCE[name](*xs))
 
 
 @SETTINGS
