@@ -30,7 +30,7 @@ try:
     from hypothesis import strategies as st
 except ImportError as error:
     raise ImportError(
-        "autograd.testing needs hypothesis: pip install 'chainrule[testing]'"
+        "autograd.testing needs hypothesis: pip install hypothesis (or pip install -e '.[testing]')"
     ) from error
 
 from autograd.value import Value, maximum
