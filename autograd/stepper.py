@@ -160,7 +160,7 @@ class Stepper:
             import ipywidgets as widgets
         except ImportError:
             raise ImportError(
-                "Stepper.widget() needs ipywidgets: pip install 'chainrule[widgets]'"
+                "Stepper.widget() needs ipywidgets: pip install ipywidgets, then restart the kernel"
             ) from None
         last = len(self) - 1
         view = widgets.HTML(self.svgs[0])

@@ -200,7 +200,8 @@ def load_digits(normalize: bool = True) -> Arrays:
         from sklearn.datasets import load_digits as sklearn_load_digits
     except ImportError:
         raise ImportError(
-            "nn.data.load_digits needs scikit-learn: pip install 'chainrule[data]'"
+            "nn.data.load_digits needs scikit-learn: pip install scikit-learn "
+            "(from a chainrule checkout: pip install -e '.[data]')"
         ) from None
     digits = sklearn_load_digits()
     X = digits.data.astype(float)

@@ -73,8 +73,8 @@ def _progress_bar(total: int) -> Any:
         from tqdm.auto import tqdm
     except ImportError:
         raise ImportError(
-            "fit's progress bar needs tqdm: pip install 'chainrule[train]' (or pip install tqdm), "
-            "or call fit(..., progress=False)"
+            "fit's progress bar needs tqdm: pip install tqdm (from a chainrule checkout: "
+            "pip install -e '.[train]'), or call fit(..., progress=False)"
         ) from None
     return tqdm(total=total, desc="fit", unit="step")
 

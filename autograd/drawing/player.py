@@ -53,7 +53,10 @@ def gif_bytes(pngs: list[bytes], delay_ms: int = 1200) -> bytes:
     try:
         from PIL import Image
     except ImportError:
-        raise ImportError("Stepper.to_gif needs Pillow: pip install 'chainrule[gif]'") from None
+        raise ImportError(
+            "Stepper.to_gif needs Pillow: pip install pillow "
+            "(from a chainrule checkout: pip install -e '.[gif]')"
+        ) from None
     images = [Image.open(io.BytesIO(png)).convert("RGB") for png in pngs]
     width = max(image.width for image in images)
     height = max(image.height for image in images)

@@ -115,5 +115,5 @@ def test_load_digits_without_scikit_learn_says_how_to_install(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
-    with pytest.raises(ImportError, match=r"pip install 'chainrule\[data\]'"):
+    with pytest.raises(ImportError, match=r"pip install scikit-learn .*'\.\[data\]'"):
         data.load_digits()

@@ -103,7 +103,7 @@ def test_missing_tqdm_says_how_to_install_or_turn_it_off(monkeypatch: pytest.Mon
     X, y = xor_problem()
     model = nn.MLP(2, [3, 1], seed=0)
     optimizer = nn.SGD(model.parameters(), lr=0.01)
-    with pytest.raises(ImportError, match=r"pip install 'chainrule\[train\]'.*progress=False"):
+    with pytest.raises(ImportError, match=r"pip install tqdm .*'\.\[train\]'.*progress=False"):
         nn.fit(model, losses.mse, optimizer, (X, y))
     nn.fit(model, losses.mse, optimizer, (X, y), progress=False)
 
