@@ -7,16 +7,21 @@ from autograd.value import Value
 
 
 def summary(root: Value, digits: int = 4) -> str:
-    """One line per node, inputs first: ``name = gate(inputs)   data   grad``."""
+    """One line per node, inputs first: ``name = gate(inputs)   data   grad``, and a column of
+    hooks (:meth:`Value.register_hook`, by function name) when a node has one."""
     names = node_names(root)
-    rows = [("node", "computed as", "data", "grad")]
-    for node in topological_order(root):
-        if node.is_constant:
-            continue
+    nodes = [node for node in topological_order(root) if not node.is_constant]
+    hooked = any(node.hooks for node in nodes)
+    rows = [["node", "computed as", "data", "grad"] + (["hooks"] if hooked else [])]
+    for node in nodes:
         formula = f"{node.op}({', '.join(names[p] for p in node.parents)})" if node.op else "input"
-        rows.append((names[node], formula, f"{node.data:.{digits}f}", f"{node.grad:.{digits}f}"))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        row = [names[node], formula, f"{node.data:.{digits}f}", f"{node.grad:.{digits}f}"]
+        if hooked:
+            row.append(", ".join(getattr(h, "__name__", repr(h)) for h in node.hooks))
+        rows.append(row)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    aligned = ["<", "<", ">", ">", "<"]
     return "\n".join(
-        f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]:>{widths[3]}}"
-        for r in rows
+        "  ".join(f"{cell:{aligned[i]}{widths[i]}}" for i, cell in enumerate(row)).rstrip()
+        for row in rows
     )

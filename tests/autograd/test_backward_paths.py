@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, backward_reference, ops, topological_order
+from autograd import Value, backward_reference, ops, summary, topological_order
 from autograd.testing import Case, cases, finite_floats
 
 SETTINGS = settings(
@@ -154,10 +154,16 @@ def test_a_hook_sees_the_complete_gradient_and_may_replace_it(case: Case, pick: 
 def test_a_hook_doubles_the_gradient_below_it() -> None:
     x = Value(3.0, "x")
     h = x * x
-    handle = h.register_hook(lambda g: g * 2.0)
+
+    def double(g: float) -> float:
+        return g * 2.0
+
+    handle = h.register_hook(double)
     (h + 1.0).backward()
     assert x.grad == 12.0  # 2 * (dh/dx = 6)
     assert len(h.hooks) == 1
+    table = summary(h + 1.0).splitlines()
+    assert table[0].split()[-1] == "hooks" and table[2].split()[-1] == "double"
     handle.remove()
     x.grad = 0.0
     (h + 1.0).backward()
