@@ -8,6 +8,7 @@
 (-4.0, -4.0, 3.0)
 """
 
+from autograd.compiler import Program, TraceError, compile
 from autograd.derivatives import gradients, tangents
 from autograd.drawing import draw
 from autograd.functional import grad, hessian, jacobian, jvp, value_and_grad
@@ -21,10 +22,13 @@ from autograd.value import Value, maximum, weighted_sum
 
 __all__ = [
     "GradcheckError",
+    "Program",
+    "TraceError",
     "Step",
     "Stepper",
     "Value",
     "backward_reference",
+    "compile",
     "backward_steps",
     "draw",
     "grad",

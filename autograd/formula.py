@@ -211,35 +211,49 @@ def _binary(operator: str, left: Any, right: Any) -> Expr:
     return Expr(operator, (a, b))
 
 
-def render(expr: Expr, names: dict[Expr, str] | None = None) -> str:
-    """The expression as Python-like text, with the parentheses it needs. ``names`` renders some
-    subexpressions by a name instead (a gate's output where a derivative reuses it)."""
+def render(expr: Expr, names: dict[Expr, str] | None = None, code: bool = False) -> str:
+    """The expression as Python text, with the parentheses it needs. ``names`` renders some
+    subexpressions by a name instead (a gate's output where a derivative reuses it). ``code``
+    writes code on floats: numbers as float literals (``0.0``, not ``0``) and ``where(c, a, b)``
+    as ``(a if c else b)``."""
     names = names or {}
     if expr in names:
         return names[expr]
+    if code and expr.kind == "where":
+        c, a, b = (render(e, names, code) for e in expr.args)
+        return f"({a} if {c} else {b})"
     kind, args = expr.kind, expr.args
     if kind == "name":
         return str(expr.value)
     if kind == "number":
         value = expr.value
-        return str(value) if isinstance(value, bool) else format_number(float(value))
+        if isinstance(value, bool):
+            return str(value)
+        return repr(float(value)) if code else format_number(float(value))
     if kind == "neg":
-        return "-" + _operand(args[0], UNARY, names, right=True)
+        return "-" + _operand(args[0], UNARY, names, code, right=True)
     if kind in _SYMBOLS or kind in _COMPARE:
         precedence = expr.precedence
-        left = _operand(args[0], precedence, names, right=False, power=kind == "**")
-        right = _operand(args[1], precedence, names, right=True, power=kind == "**")
+        power = kind == "**"
+        left = _operand(args[0], precedence, names, code, right=False, power=power)
+        right = _operand(args[1], precedence, names, code, right=True, power=power)
         return f"{left} {kind} {right}"
-    return f"{kind}({', '.join(render(a, names) for a in args)})"
+    return f"{kind}({', '.join(render(a, names, code) for a in args)})"
 
 
 def _operand(
-    expr: Expr, parent: int, names: dict[Expr, str], right: bool, power: bool = False
+    expr: Expr,
+    parent: int,
+    names: dict[Expr, str],
+    code: bool,
+    right: bool,
+    power: bool = False,
 ) -> str:
     """An operand, in parentheses where the operator around it binds tighter (or as tight, on
     the side where Python would group differently: a - (b - c), a / (b * c), (a ** b) ** c)."""
-    text = render(expr, names)
-    precedence = ATOM if expr in names else expr.precedence
+    text = render(expr, names, code)
+    atom = expr in names or (code and expr.kind == "where")
+    precedence = ATOM if atom else expr.precedence
     tight = precedence < parent or (precedence == parent and (right != power))
     if power and precedence == UNARY:  # -x ** 2 is -(x ** 2): (-x) ** 2 needs them
         tight = not right

@@ -1,16 +1,19 @@
-"""Whether ops record the graph: always, except inside ``no_grad()``.
+"""Whether ops record the graph (always, except inside ``no_grad()``), and whether a function is
+being traced for :func:`autograd.compile` (then Python control flow on a Value is refused).
 
-The switch lives in a :class:`contextvars.ContextVar`, so it is private to each thread and each
-asyncio task: ``no_grad()`` in one never changes what another records.
+Both switches live in a :class:`contextvars.ContextVar`, so they are private to each thread and
+each asyncio task: ``no_grad()`` in one never changes what another records.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 _recording: ContextVar[bool] = ContextVar("chainrule_recording", default=True)
+_tracing: ContextVar[str | None] = ContextVar("chainrule_tracing", default=None)
 
 recording = _recording.get
 """True when ops record the graph, False inside ``no_grad()`` (the gates' hot path reads it)."""
@@ -34,4 +37,41 @@ def no_grad() -> Iterator[None]:
         _recording.reset(token)
 
 
-__all__ = ["is_recording", "no_grad", "recording"]
+class TraceError(TypeError):
+    """A traced function used Python control flow on a Value: its graph could differ between
+    calls, so it cannot be compiled."""
+
+
+@contextmanager
+def tracing(what: str) -> Iterator[None]:
+    """Inside this block, comparing a Value or asking for its truth value raises a
+    :class:`TraceError` (``what`` names the function being traced)."""
+    token = _tracing.set(what)
+    try:
+        yield
+    finally:
+        _tracing.reset(token)
+
+
+def refuse_if_tracing(operation: str) -> None:
+    """Raise a :class:`TraceError` if a function is being traced: ``operation`` on a Value
+    (``x > 0``, ``bool(x)``) would make the graph depend on the data."""
+    traced = _tracing.get()
+    if traced is None:
+        return
+    frame = sys._getframe(2)  # the code that compared: above the Value method that asked
+    raise TraceError(
+        f"{operation} on a Value while compiling {traced}, at {frame.f_code.co_filename}, "
+        f"line {frame.f_lineno}: compile needs a graph that is the same for every input; use "
+        "maximum(...), .relu() or .max(...) instead of if/else on a Value, or don't compile"
+    )
+
+
+__all__ = [
+    "TraceError",
+    "is_recording",
+    "no_grad",
+    "recording",
+    "refuse_if_tracing",
+    "tracing",
+]

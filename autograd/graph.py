@@ -126,7 +126,7 @@ def add_to_grad(root: Value, grads: dict[Value, float]) -> None:
     the gate where it went wrong."""
     new = [(node, node.grad + g) for node, g in grads.items() if not node.is_constant]
     if not all(isfinite(g) for _, g in new):
-        raise _not_finite(root, grads)
+        raise gradient_error(root, grads)
     for node, g in new:
         node.grad = g
 
@@ -140,7 +140,7 @@ def _run_hooks(node: Value, grad: float) -> float:
     return grad
 
 
-def _not_finite(root: Value, grads: dict[Value, float]) -> OverflowError:
+def gradient_error(root: Value, grads: dict[Value, float]) -> OverflowError:
     """The error for a pass whose gradients are not all finite, naming the first edge (from the
     output back) that made one: an overflow, or an infinite local derivative (sqrt at 0)."""
     names = node_names(root)
@@ -295,7 +295,7 @@ def _finish(root: Value, leaves: list[Value], held: list[tuple[Value, float]]) -
     this_pass = {node: node.grad - previous.get(node, 0.0) for node in order}
     for node in order:
         node.grad = previous.get(node, 0.0)
-    raise _not_finite(root, this_pass)
+    raise gradient_error(root, this_pass)
 
 
 def _uses_within(waiting: dict[Value, int]) -> dict[Value, int]:
@@ -346,6 +346,7 @@ __all__ = [
     "backward_reference",
     "backward_steps",
     "count_nodes",
+    "gradient_error",
     "gradient_steps",
     "topological_order",
     "zero_grad",

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from autograd import graph, ops
 from autograd.checks import as_float
-from autograd.grad_mode import recording
+from autograd.grad_mode import recording, refuse_if_tracing
 from autograd.ops import (
     ABS,
     ADD,
@@ -305,18 +305,23 @@ class Value:
     # -- comparisons read the data: plain bools, no graph ----------------------------------------
 
     def __lt__(self, other: Operand) -> bool:
+        refuse_if_tracing("<")
         return self.data < _data(other)
 
     def __le__(self, other: Operand) -> bool:
+        refuse_if_tracing("<=")
         return self.data <= _data(other)
 
     def __gt__(self, other: Operand) -> bool:
+        refuse_if_tracing(">")
         return self.data > _data(other)
 
     def __ge__(self, other: Operand) -> bool:
+        refuse_if_tracing(">=")
         return self.data >= _data(other)
 
     def __bool__(self) -> bool:
+        refuse_if_tracing("bool()")
         return self.data != 0.0
 
     # == and hash are identity (object's): a Value is a node, two nodes with equal data differ.

@@ -1,0 +1,130 @@
+"""A traced graph written out as straight-line Python on floats: one line per gate.
+
+The forward pass computes each gate's output from its rule's formula; the backward pass, from
+the output back, gives every input its gradient: ``local * upstream``, summed where a node has
+several users. For ``f = (x + y) * z``::
+
+    def program(x, y, z, closed):
+        # forward
+        q = x + y
+        f = q * z
+        ...
+        # backward
+        df = 1.0
+        dq = z * df
+        dz = q * df
+        dx = dq
+        dy = dq
+        return f, (dx, dy, dz), ()
+
+the staged code of the lecture notes. Every formula is the op's rule run on symbols
+(:mod:`autograd.formula`), and the nodes are visited in the reference backward's order
+(reversed :func:`autograd.topological_order`), so the numbers are bit for bit those of
+:func:`autograd.backward_reference`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from autograd import functions as fn
+from autograd.compiler.trace import Trace
+from autograd.formula import Expr, Formulas, name, render, trace
+from autograd.value import Value
+
+NAMESPACE: dict[str, Any] = {
+    "exp": math.exp,
+    "log": math.log,
+    "sqrt": math.sqrt,
+    "tanh": math.tanh,
+    "sin": math.sin,
+    "cos": math.cos,
+    "sigmoid": fn.sigmoid,
+    "softplus": fn.softplus,
+    "power": fn.power,
+    "abs": abs,
+    "isfinite": math.isfinite,
+}
+"""What the generated code calls: the functions the rules use, on floats (``math``'s, which are
+the ones :mod:`autograd.functions` calls on floats, so the results are the same bits)."""
+
+
+def _inputs(node: Value, names: dict[Value, str]) -> list[Expr | float]:
+    """The node's inputs as its rule takes them: a symbol per named input, a number per constant."""
+    return [parent.data if parent.is_constant else name(names[parent]) for parent in node.parents]
+
+
+def formulas(node: Value, names: dict[Value, str]) -> Formulas:
+    """The node's rule run on its inputs' names."""
+    return trace(node.gate, _inputs(node, names), names[node])
+
+
+def code(expr: Expr, names: dict[Expr, str]) -> str:
+    """An expression as code on floats: ``where`` as a conditional expression, and ``**`` through
+    ``power`` (IEEE: 0 ** -1 is inf, not an exception) unless the exponent is a whole number."""
+    return render(_powers(expr), names, code=True)
+
+
+def _powers(expr: Expr) -> Expr:
+    """``a ** b`` -> ``power(a, b)`` where b is not a whole number (Python's ** would give a
+    complex number for a negative a)."""
+    if not expr.args:
+        return expr
+    args = tuple(_powers(a) for a in expr.args)
+    if expr.kind == "**":
+        exponent = args[1]
+        whole = exponent.kind == "number" and float(exponent.value).is_integer()
+        if not whole:
+            return Expr("power", args)
+    if args == expr.args:
+        return expr
+    return Expr(expr.kind, args, expr.value)
+
+
+def source(t: Trace) -> str:
+    """The Python source of ``program(*arguments, closed)``, which returns ``(value, gradients of
+    the arguments, gradients of the closed-over leaves)``."""
+    names = t.names
+    arguments = [names[a] for a in t.arguments]
+    lines = [f"def program({', '.join([*arguments, 'closed'])}):"]
+    if t.closed:
+        unpack = ", ".join(names[c] for c in t.closed)
+        lines.append(f"    {unpack}{',' if len(t.closed) == 1 else ''} = closed")
+    gates = t.gates
+    lines.append("    # forward")
+    traced = {node: formulas(node, names) for node in gates}
+    for node in gates:
+        lines.append(f"    {names[node]} = {code(traced[node].output, {})}")
+    if gates:
+        checked = ", ".join(names[node] for node in gates)
+        lines.append(f"    if not isfinite(sum(({checked},))):")
+        lines.append("        return None  # a result that is not finite: the caller finds which")
+    lines.append("    # backward")
+    wanted = t.differentiable
+    grad: dict[Value, str] = {}
+    if t.root in wanted:
+        grad[t.root] = "d" + names[t.root]
+        lines.append(f"    {grad[t.root]} = 1.0")
+    for node in reversed(gates):
+        if node not in grad:
+            continue
+        f = traced[node]
+        upstream = name(grad[node])
+        for parent, local in zip(node.parents, f.locals):
+            if parent not in wanted:
+                continue
+            contribution = code(local * upstream, f.names)
+            if parent in grad:
+                lines.append(f"    {grad[parent]} += {contribution}")
+            else:
+                grad[parent] = "d" + names[parent]
+                lines.append(f"    {grad[parent]} = {contribution}")
+    value = names[t.root] if not t.root.is_constant else repr(t.root.data)
+    argument_grads = "".join(f"{grad.get(a, '0.0')}, " for a in t.arguments)
+    closed_grads = "".join(f"{grad.get(c, '0.0')}, " for c in t.closed)
+    lines.append(f"    return {value}, ({argument_grads.rstrip()}), ({closed_grads.rstrip()})")
+    return "\n".join(lines) + "\n"
+
+
+__all__ = ["NAMESPACE", "code", "formulas", "source"]

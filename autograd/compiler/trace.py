@@ -1,0 +1,144 @@
+"""Recording a function's graph once: which leaves are its arguments, which it closed over.
+
+``f`` is called once on leaf Values that stand for its arguments (labelled with the parameters'
+names, so the generated code reads ``q = x + y``). Every leaf of the graph it returns is then one
+of three things: an **argument**, a **constant** (a plain number in ``x * 2``, written into the
+code as a number), or a Value ``f`` **closed over** (a model's parameter: the compiled program
+reads its current ``.data`` on every call and adds to its ``.grad``). Gates made before ``f``
+ran (``h = w * 2`` outside, ``h`` used inside) are part of the graph too, so they are computed
+again from their leaves on every call.
+
+While ``f`` runs, comparing a Value or asking for its truth value raises a
+:class:`~autograd.grad_mode.TraceError`: ``if x > 0:`` would record one branch and replay it
+for every input. Reading ``.data`` inside ``f`` cannot be detected; don't (use ``relu``,
+``max``, ``where``-style gates instead).
+"""
+
+from __future__ import annotations
+
+import inspect
+import keyword
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from autograd.grad_mode import TraceError, is_recording, tracing
+from autograd.graph import node_names, topological_order
+from autograd.value import Value
+
+
+@dataclass(frozen=True, eq=False)
+class Trace:
+    """A function's graph, recorded once.
+
+    ``order`` lists every node, each after its inputs (:func:`autograd.topological_order`);
+    ``arguments`` are the leaves that stand for the arguments and ``closed`` the leaves the
+    function closed over, in the order the graph first uses them.
+    """
+
+    root: Value
+    order: list[Value]
+    arguments: list[Value]
+    closed: list[Value]
+
+    @cached_property
+    def gates(self) -> list[Value]:
+        """The nodes that gates made, in order."""
+        return [node for node in self.order if not node.is_leaf]
+
+    @cached_property
+    def names(self) -> dict[Value, str]:
+        """A Python identifier for every node, for the generated code (see
+        :func:`variable_names`)."""
+        inside = set(self.order)
+        unused = [a for a in self.arguments if a not in inside]  # f(x, y) that ignores y
+        return variable_names([*unused, *self.order], self.root)
+
+    @cached_property
+    def differentiable(self) -> set[Value]:
+        """The nodes whose gradient is wanted: the arguments, the closed-over leaves, and every
+        gate computed from one of them (the gradient flows through those only)."""
+        wanted = set(self.arguments) | set(self.closed)
+        for node in self.order:
+            for parent in node.parents:
+                if parent in wanted:
+                    wanted.add(node)
+                    break
+        return wanted
+
+
+def parameter_names(f: Callable[..., Any], n: int) -> list[str]:
+    """The names of ``f``'s first ``n`` parameters (``x``, ``y``, ...), else ``a0``, ``a1``."""
+    try:
+        parameters = [
+            p.name
+            for p in inspect.signature(f).parameters.values()
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+    except (TypeError, ValueError):
+        parameters = []
+    if len(parameters) < n:
+        return [f"a{i}" for i in range(n)]
+    return parameters[:n]
+
+
+def trace(f: Callable[..., Any], values: Sequence[float], names: Sequence[str]) -> Trace:
+    """Call ``f`` once on leaves with the given values and names, and record its graph."""
+    if not is_recording():
+        raise RuntimeError("compile cannot trace inside no_grad(): no graph is recorded there")
+    what = getattr(f, "__name__", "f")
+    arguments = [Value(v, name) for v, name in zip(values, names)]
+    with tracing(what):
+        root = f(*arguments)
+    if not isinstance(root, Value):
+        if isinstance(root, (int, float)) and not isinstance(root, bool):
+            root = Value(root)  # a function of nothing: its gradients are 0
+        else:
+            raise TypeError(f"f must return a Value, got {type(root).__name__} {root!r}")
+    order = topological_order(root)
+    hooked = [node for node in order if node.hooks]
+    if hooked:
+        raise TraceError(
+            f"{what}'s graph has {len(hooked)} node(s) with hooks (register_hook); a compiled "
+            "program does not run hooks: remove them, or call the function without compiling"
+        )
+    given = set(arguments)
+    closed = [node for node in order if node.is_leaf and not node.is_constant and node not in given]
+    return Trace(root, order, arguments, closed)
+
+
+RESERVED = frozenset(
+    {"math", "np", "where", "power", "exp", "log", "sqrt", "tanh", "sigmoid", "softplus"}
+    | {"sin", "cos", "abs", "isfinite", "closed", "check", "program"}
+)
+"""Names the generated code uses itself; a node labelled with one of them gets another."""
+
+
+def variable_names(nodes: list[Value], root: Value) -> dict[Value, str]:
+    """A distinct Python identifier per node: its label made an identifier (``layers.0.w.1`` ->
+    ``layers_0_w_1``), else its name in diagrams and summaries (``n3``). The gradient of node
+    ``q`` will be called ``dq``, so no name may be ``d`` + another name."""
+    shown_names = node_names(root)
+    names: dict[Value, str] = {}
+    taken: set[str] = set()
+    for node in nodes:
+        if node.is_constant:
+            continue
+        shown = shown_names.get(node) or node.label or "unused"
+        base = re.sub(r"\W", "_", shown)
+        if not base or base[0].isdigit():
+            base = "v_" + base
+        if keyword.iskeyword(base) or base in RESERVED:
+            base += "_"
+        name, k = base, 1
+        while name in taken or "d" + name in taken or name[:1] == "d" and name[1:] in taken:
+            k += 1
+            name = f"{base}_{k}"
+        names[node] = name
+        taken.add(name)
+    return names
+
+
+__all__ = ["RESERVED", "Trace", "TraceError", "parameter_names", "trace", "variable_names"]

@@ -1,0 +1,220 @@
+"""autograd.compile: the compiled program gives the interpreter's numbers, reads like the slides,
+and refuses what it cannot replay."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import nn
+from autograd import TraceError, Value, backward_reference, compile, value_and_grad
+from autograd.compiler import program as program_module
+from autograd.testing import Case, cases, finite_floats
+
+SETTINGS = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.filter_too_much]
+)
+
+
+def as_tuple(grads: Any) -> tuple[Any, ...]:
+    return grads if isinstance(grads, tuple) else (grads,)
+
+
+def lecture(x: Value, y: Value, z: Value) -> Value:
+    q = x + y
+    q.label = "q"
+    f = q * z
+    f.label = "f"
+    return f
+
+
+def test_the_chain_rule_example_reads_like_the_slides() -> None:
+    program = compile(lecture)
+    assert program(-2.0, 5.0, -4.0) == (-12.0, (-4.0, -4.0, 3.0))
+    lines = [line.strip() for line in program.source.splitlines()]
+    expected = ["q = x + y", "f = q * z", "df = 1.0", "dq = z * df", "dz = q * df", "dx = dq"]
+    for line in expected:
+        assert line in lines
+    assert lines.index("q = x + y") < lines.index("f = q * z") < lines.index("df = 1.0")
+    assert lines.index("dq = z * df") < lines.index("dx = dq")
+
+
+def test_the_sigmoid_neuron_compiles_to_the_slide_numbers() -> None:
+    def neuron(w0: Value, x0: Value, w1: Value, x1: Value, w2: Value) -> Value:
+        dot = w0 * x0 + w1 * x1 + w2
+        dot.label = "dot"
+        return 1 / (1 + (-dot).exp())
+
+    value, grads = compile(neuron)(2.0, -1.0, -3.0, -2.0, -3.0)
+    assert round(value, 2) == 0.73
+    assert [round(g, 2) for g in grads] == [-0.2, 0.39, -0.39, -0.59, 0.2]
+    source = compile(neuron)
+    source(2.0, -1.0, -3.0, -2.0, -3.0)
+    assert "dot = " in source.source and "exp(" in source.source
+
+
+@SETTINGS
+@given(cases())
+def test_floats_equal_the_reference_backward_to_the_bit(case: Case) -> None:
+    xs = case.values()
+    out = case.expression.build(*xs)
+    backward_reference(out)
+    value, grads = compile(case.expression.build)(*case.inputs)
+    assert value == out.data
+    assert list(as_tuple(grads)) == [x.grad for x in xs]
+    fast = value_and_grad(case.expression.build)(*case.inputs)
+    for a, b in zip(as_tuple(grads), as_tuple(fast[1])):
+        assert a == pytest.approx(b, rel=1e-12, abs=1e-12)
+
+
+@SETTINGS
+@given(cases(), st.lists(finite_floats(0.9, 1.1), min_size=1, max_size=5))
+def test_each_element_of_a_batch_equals_the_float_call(case: Case, scales: list[float]) -> None:
+    program = compile(case.expression.build)
+    batch = [np.array([x * s for s in scales]) for x in case.inputs]
+    try:
+        values, grads = program(*batch)
+    except (ArithmeticError, ValueError):
+        return  # a scaled point left the gate's domain: the float call refuses it too
+    for k in range(len(scales)):
+        value, one = program(*[float(b[k]) for b in batch])
+        assert values[k] == pytest.approx(value, rel=1e-12, abs=1e-12)
+        for g, h in zip(as_tuple(grads), as_tuple(one)):
+            assert g[k] == pytest.approx(h, rel=1e-10, abs=1e-10)
+
+
+@SETTINGS
+@given(cases())
+def test_the_grouped_replay_of_floats_equals_the_straight_line_one(case: Case) -> None:
+    straight = compile(case.expression.build)(*case.inputs)
+    grouped_program = compile(case.expression.build)
+    saved = program_module.SCALAR_LIMIT
+    program_module.SCALAR_LIMIT = 0  # every graph replays by groups
+    try:
+        grouped = grouped_program(*case.inputs)
+    finally:
+        program_module.SCALAR_LIMIT = saved
+    assert grouped[0] == pytest.approx(straight[0], rel=1e-12, abs=1e-12)
+    for a, b in zip(as_tuple(grouped[1]), as_tuple(straight[1])):
+        assert a == pytest.approx(b, rel=1e-10, abs=1e-10)
+
+
+def test_closed_over_values_get_their_gradient_and_are_read_on_every_call() -> None:
+    w, b = Value(2.0, "w"), Value(0.5, "b")
+    scaled = w * 3.0  # a gate made outside f: computed again from w on every call
+    program = compile(lambda x: (scaled * x + b).tanh())
+    value, dx = program(0.1)
+    t = math.tanh(6.0 * 0.1 + 0.5)
+    assert value == pytest.approx(t) and dx == pytest.approx(6.0 * (1 - t * t))
+    assert w.grad == pytest.approx(3.0 * 0.1 * (1 - t * t)) and b.grad == pytest.approx(1 - t * t)
+    w.data = -1.0  # an optimizer's update
+    value, _ = program(0.1)
+    assert value == pytest.approx(math.tanh(-3.0 * 0.1 + 0.5))
+    w.grad = b.grad = 0.0
+    values, dxs = program(np.array([0.1, 0.2, 0.3]))
+    assert values.shape == (3,) and dxs.shape == (3,)
+    expected = [1 - math.tanh(-0.3 * k + 0.5) ** 2 for k in (1, 2, 3)]
+    assert b.grad == pytest.approx(sum(expected))  # the sum over the batch
+
+
+def test_argnums_work_as_in_value_and_grad() -> None:
+    def f(x: Value, y: Value) -> Value:
+        return x * y + y
+
+    assert compile(f)(2.0, 3.0) == value_and_grad(f)(2.0, 3.0)
+    assert compile(f, argnums=1)(2.0, 3.0) == value_and_grad(f, argnums=1)(2.0, 3.0)
+    assert compile(f, argnums=(1, 0))(2.0, 3.0) == value_and_grad(f, argnums=(1, 0))(2.0, 3.0)
+
+
+def test_broadcasting_shapes_and_a_grid() -> None:
+    program = compile(lambda x, y: x * y + x.sin())
+    xs, ys = np.meshgrid(np.linspace(-1, 1, 4), np.linspace(0, 2, 3))
+    values, (dx, dy) = program(xs, ys)
+    assert values.shape == dx.shape == dy.shape == (3, 4)
+    assert np.allclose(values, xs * ys + np.sin(xs)) and np.allclose(dx, ys + np.cos(xs))
+    values, (dx, dy) = program(np.array([1.0, 2.0]), 3.0)  # a number broadcasts
+    assert np.allclose(dy, [1.0, 2.0])
+
+
+def test_python_control_flow_on_a_value_is_refused_while_tracing() -> None:
+    def branchy(x: Value) -> Value:
+        if x > 0:
+            return x
+        return -x
+
+    with pytest.raises(TraceError, match=r"same for every input.*maximum") as info:
+        compile(branchy)(1.0)
+    assert "test_compile.py" in str(info.value) and "line" in str(info.value)
+    with pytest.raises(TraceError, match="bool"):
+        compile(lambda x: x if x else x * 2.0)(1.0)
+    assert branchy(Value(-2.0)).data == 2.0  # outside compile, comparisons read the data
+
+
+def test_bad_calls_are_refused_before_anything_runs() -> None:
+    program = compile(lambda x, y: x * y)
+    program(1.0, 2.0)
+    with pytest.raises(TypeError, match="traced with 2"):
+        program(1.0)
+    with pytest.raises(TypeError, match="numbers or numpy arrays"):
+        program(Value(1.0), 2.0)
+    with pytest.raises(TypeError, match="argument 1"):
+        program(1.0, "2")
+    with pytest.raises(ValueError, match=r"\(3,\), \(4,\) do not broadcast"):
+        program(np.zeros(3), np.zeros(4))
+    with pytest.raises(ValueError, match="not finite at index"):
+        program(np.array([1.0, np.nan]), 1.0)
+    with pytest.raises(TypeError, match="at least one"):
+        program()
+    with pytest.raises(TypeError, match="needs a function"):
+        compile(3.0)  # type: ignore[arg-type]
+
+
+def test_a_result_that_is_not_finite_raises_the_interpreters_error() -> None:
+    program = compile(lambda x: (x * 2.0).log())
+    assert program(1.0)[0] == pytest.approx(math.log(2.0))
+    with pytest.raises(ValueError, match=r"log\(-2\.0\) is undefined"):
+        program(-1.0)
+    with pytest.raises(ValueError, match=r"sample 1: log\(-4\.0\)"):
+        program(np.array([1.0, -2.0, 3.0]))
+    overflow = compile(lambda x: (x * 1e300).tanh())  # masked by tanh: the interpreter refuses
+    with pytest.raises(OverflowError, match="mul"):
+        overflow(1e10)
+    sqrt = compile(lambda x: x.sqrt() + x)
+    with pytest.raises(OverflowError, match="sqrt"):
+        sqrt(0.0)  # the value is 0, the gradient infinite: as backward, an error naming the gate
+
+
+def test_hooks_are_not_compiled() -> None:
+    w = Value(1.0, "w")
+    w.register_hook(lambda g: g)
+    with pytest.raises(TraceError, match="hooks"):
+        compile(lambda x: x * w)(2.0)
+
+
+def test_a_function_of_nothing_has_gradient_zero() -> None:
+    assert compile(lambda x: 3.0)(2.0) == (3.0, 0.0)
+    assert compile(lambda x, y: x * 2.0)(2.0, 5.0) == (4.0, (2.0, 0.0))
+
+
+def test_a_trained_model_replays_on_a_grid() -> None:
+    """The decision boundary of a small network: one vectorized call on a grid."""
+    model = nn.MLP(2, [8, 1], seed=0)
+    program = compile(lambda x, y: model([x, y]))
+    xs, ys = np.meshgrid(np.linspace(-1, 1, 5), np.linspace(-1, 1, 5))
+    scores, _ = program(xs, ys)
+    for i in range(5):
+        for j in range(5):
+            assert scores[i, j] == pytest.approx(model([xs[i, j], ys[i, j]]).data, rel=1e-12)
+
+
+def test_the_vector_source_is_matrix_code_for_a_layer() -> None:
+    model = nn.MLP(3, [4, 1], seed=0)
+    program = compile(lambda a, b, c: model([a, b, c]))
+    program(np.zeros(2), np.zeros(2), np.zeros(2))
+    assert "@" in program.vector_source and "4 x relu" in program.vector_source
+    assert repr(program).endswith("gates>")
