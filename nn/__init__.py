@@ -7,6 +7,8 @@
 """
 
 from nn import data, init, losses, optim
+from nn.conv import Conv2d, MaxPool2d
+from nn.layers import Dropout, Flatten, Linear, ReLU, Sequential, Sigmoid, Tanh
 from nn.module import MLP, Layer, Module, Neuron
 from nn.optim import SGD, Adagrad, Adam, LinearDecay, RMSprop, StepDecay
 from nn.serialize import load, save
@@ -17,13 +19,22 @@ __all__ = [
     "SGD",
     "Adagrad",
     "Adam",
+    "Conv2d",
+    "Dropout",
+    "Flatten",
     "History",
     "Layer",
+    "Linear",
     "LinearDecay",
+    "MaxPool2d",
     "Module",
     "Neuron",
     "RMSprop",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
     "StepDecay",
+    "Tanh",
     "classification_accuracy",
     "data",
     "evaluate",
