@@ -10,7 +10,17 @@ from nn import data, init, losses, optim
 from nn.conv import Conv2d, MaxPool2d
 from nn.layers import Dropout, Flatten, Linear, ReLU, Sequential, Sigmoid, Tanh
 from nn.module import MLP, Layer, Module, Neuron
-from nn.optim import SGD, Adagrad, Adam, LinearDecay, RMSprop, StepDecay
+from nn.optim import (
+    SGD,
+    Adagrad,
+    Adam,
+    AdamW,
+    CosineDecay,
+    LinearDecay,
+    RMSprop,
+    StepDecay,
+    clip_grad_norm,
+)
 from nn.serialize import load, save
 from nn.train import History, classification_accuracy, evaluate, fit, train_step
 
@@ -19,7 +29,9 @@ __all__ = [
     "SGD",
     "Adagrad",
     "Adam",
+    "AdamW",
     "Conv2d",
+    "CosineDecay",
     "Dropout",
     "Flatten",
     "History",
@@ -36,6 +48,7 @@ __all__ = [
     "StepDecay",
     "Tanh",
     "classification_accuracy",
+    "clip_grad_norm",
     "data",
     "evaluate",
     "fit",
