@@ -21,6 +21,7 @@ from nn.optim import (
     StepDecay,
     clip_grad_norm,
 )
+from nn.pytorch import to_torch
 from nn.serialize import load, save
 from nn.train import History, classification_accuracy, evaluate, fit, train_step
 
@@ -57,5 +58,6 @@ __all__ = [
     "losses",
     "optim",
     "save",
+    "to_torch",
     "train_step",
 ]
