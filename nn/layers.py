@@ -217,7 +217,7 @@ class Sequential(Module):
         self._prefixes = tuple(f"{m.name}/" for m in modules if isinstance(m, Labelled))
         self.label_parameters()
 
-    def children(self) -> Iterator[tuple[str, Any]]:
+    def named_members(self) -> Iterator[tuple[str, Any]]:
         return ((str(i), module) for i, module in enumerate(self._modules))
 
     def __getitem__(self, index: int) -> Module:

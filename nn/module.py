@@ -72,7 +72,7 @@ class Module:
 
     # -- parameters ------------------------------------------------------------------------------
 
-    def children(self) -> Iterator[tuple[str, Any]]:
+    def named_members(self) -> Iterator[tuple[str, Any]]:
         """``(name, attribute)`` for what the parameter walk starts from: the public attributes,
         in the order they were set (a container module such as :class:`nn.Sequential` names its
         items ``0``, ``1``, ... instead)."""
@@ -167,16 +167,16 @@ class Module:
 
 
 def _walk(root: Module) -> Iterator[tuple[str, Value | Module]]:
-    """Every Value and Module reachable from ``root``'s children, depth first in attribute order,
+    """Every Value and Module reachable from ``root``'s members, depth first in attribute order,
     with its dotted name; each object once (a cycle ends where it closes). An explicit stack, so
     nesting depth is not limited by Python's recursion limit."""
     seen = {id(root)}
     keep = [root]  # holds what ``seen`` counts, so no id is reused during the walk
-    stack = list(reversed(list(root.children())))
+    stack = list(reversed(list(root.named_members())))
     while stack:
         name, item = stack.pop()
         if isinstance(item, Module):
-            items: Any = item.children()
+            items: Any = item.named_members()
         elif isinstance(item, (list, tuple)):
             items = ((str(i), x) for i, x in enumerate(item))
         elif isinstance(item, Mapping):
