@@ -7,8 +7,21 @@
 """
 
 from nn import data, init, losses, optim
+from nn.conv import Conv2d, MaxPool2d
+from nn.layers import Dropout, Flatten, Linear, ReLU, Sequential, Sigmoid, Tanh
 from nn.module import MLP, Layer, Module, Neuron
-from nn.optim import SGD, Adagrad, Adam, LinearDecay, RMSprop, StepDecay
+from nn.optim import (
+    SGD,
+    Adagrad,
+    Adam,
+    AdamW,
+    CosineDecay,
+    LinearDecay,
+    RMSprop,
+    StepDecay,
+    clip_grad_norm,
+)
+from nn.pytorch import to_torch
 from nn.serialize import load, save
 from nn.train import History, classification_accuracy, evaluate, fit, train_step
 
@@ -17,14 +30,26 @@ __all__ = [
     "SGD",
     "Adagrad",
     "Adam",
+    "AdamW",
+    "Conv2d",
+    "CosineDecay",
+    "Dropout",
+    "Flatten",
     "History",
     "Layer",
+    "Linear",
     "LinearDecay",
+    "MaxPool2d",
     "Module",
     "Neuron",
     "RMSprop",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
     "StepDecay",
+    "Tanh",
     "classification_accuracy",
+    "clip_grad_norm",
     "data",
     "evaluate",
     "fit",
@@ -33,5 +58,6 @@ __all__ = [
     "losses",
     "optim",
     "save",
+    "to_torch",
     "train_step",
 ]

@@ -1,4 +1,5 @@
-"""Toy data sets, mini-batches and train/test splits (numpy; scikit-learn only for ``load_digits``).
+"""Toy data sets, your own CSV files, mini-batches and train/test splits (numpy; scikit-learn
+only for ``load_digits``).
 
 Every generator returns ``(X, y)``: ``X`` a float array of shape (n_samples, 2) and ``y`` an int
 array of class labels 0, 1, ... ``seed`` is an int, a numpy ``Generator``/``RandomState`` (used as
@@ -9,9 +10,12 @@ scikit-learn's algorithms: with the same int seed they give exactly scikit-learn
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 import numbers
 from collections.abc import Iterator
+from os import PathLike
 from typing import Any, Union
 
 import numpy as np
@@ -206,3 +210,101 @@ def load_digits(normalize: bool = True) -> Arrays:
     digits = sklearn_load_digits()
     X = digits.data.astype(float)
     return (X / 16.0 if normalize else X), digits.target.astype(np.intp)
+
+
+MAX_CSV_BYTES = 64 * 2**20
+"""``load_csv`` reads files up to this size (64 MiB; far more rows than a scalar engine trains on
+in reasonable time) unless given another ``max_bytes``."""
+
+
+def _field(text: str, line: int, column: int) -> float:
+    try:
+        number = float(text)
+    except ValueError:
+        if not text.strip():
+            raise ValueError(f"line {line}, column {column} is empty") from None
+        raise ValueError(f"line {line}, column {column}: {text!r} is not a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"line {line}, column {column}: {text!r} is not a finite number")
+    return number
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def load_csv(
+    path: str | PathLike[str],
+    target: int = -1,
+    *,
+    header: bool | None = None,
+    delimiter: str = ",",
+    max_bytes: int = MAX_CSV_BYTES,
+) -> Arrays:
+    """``(X, y)`` from a CSV file of numbers: ``y`` is the column ``target`` (default: the last),
+    ``X`` the other columns, one row per line (blank lines are skipped).
+
+    ``header=None`` skips the first line when none of its fields is a number (column names);
+    ``True`` always skips it, ``False`` never. ``y`` is an int array when every target is a whole
+    number (class labels), else a float array. A row that is not all finite numbers, or that has
+    a different number of fields than the first, is a ValueError naming its line. Files larger
+    than ``max_bytes`` are refused before they are parsed.
+    """
+    limit = _count(max_bytes, "max_bytes")
+    if isinstance(target, bool) or not isinstance(target, numbers.Integral):
+        raise ValueError(f"target must be a column index (an int, -1 for the last), got {target!r}")
+    if not isinstance(delimiter, str) or len(delimiter) != 1:
+        raise ValueError(f"delimiter must be one character, got {delimiter!r}")
+    if header not in (None, True, False):
+        raise ValueError(f"header must be None (detect), True or False, got {header!r}")
+    with open(path, "rb") as file:
+        data = file.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(
+            f"{path} is larger than max_bytes={limit} bytes; pass a larger max_bytes to read it"
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ValueError(f"{path}: line {line} is not UTF-8 text ({error.reason})") from None
+    rows: list[list[float]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    width, first, line, end = None, True, 0, 0
+    try:
+        for fields in reader:
+            line, end = end + 1, reader.line_num  # a quoted field may span lines: name the first
+            if not "".join(fields).strip():
+                continue
+            if first:
+                first = False
+                if header or (header is None and not any(map(_is_number, fields))):
+                    continue
+            if width is None:
+                width = len(fields)
+                if width < 2:
+                    raise ValueError(
+                        f"line {line} has {width} field; a data set needs features and a target "
+                        f"(is the delimiter {delimiter!r} right?)"
+                    )
+                if not -width <= target < width:
+                    raise ValueError(f"target column {target} does not exist: rows have {width}")
+            if len(fields) != width:
+                raise ValueError(f"line {line} has {len(fields)} fields, the first row has {width}")
+            rows.append([_field(f, line, k) for k, f in enumerate(fields, 1)])
+    except csv.Error as error:
+        raise ValueError(f"{path}: line {end + 1}: {error}") from None
+    except ValueError as error:
+        raise ValueError(f"{path}: {error}") from None
+    if not rows:
+        raise ValueError(f"{path} holds no rows of numbers")
+    table = np.array(rows)
+    column = target % table.shape[1]
+    X, y = np.delete(table, column, axis=1), table[:, column]
+    if np.all(y == np.round(y)) and np.all(np.abs(y) < 2**53):
+        return X, y.astype(np.intp)
+    return X, y

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Union
+
+import numpy as np
 
 from autograd import Value, weighted_sum
 from nn.init import Initializer, Seed, make_rng
@@ -38,8 +40,14 @@ class Module:
     """Base class: parameters, gradients and state of anything made of Values.
 
     Parameters are found by walking the module's public attributes in the order they were set:
-    a ``Value`` is a parameter, a ``Module`` is walked recursively, and lists/tuples are walked item
-    by item. Names are dotted paths: ``layers.0.neurons.2.w.1`` is weight 1 of neuron 2 of layer 0.
+    a ``Value`` is a parameter, a ``Module`` is walked in turn, lists and tuples item by item and
+    dicts key by key, nested to any depth. Names are dotted paths: ``layers.0.neurons.2.w.1`` is
+    weight 1 of neuron 2 of layer 0, and ``blocks.a.w`` is ``self.blocks["a"].w``. Each parameter
+    and each module is visited once, so a module that refers back to its parent (any cycle) is
+    fine. Attributes starting with ``_`` are not walked.
+
+    ``.training`` is True until :meth:`eval` (set on every submodule; :meth:`train` sets it back):
+    layers such as :class:`nn.Dropout` behave differently in training.
 
     Naming contract (what drawings such as ``autograd.draw(root, collapse='neuron')`` rely on):
 
@@ -53,32 +61,55 @@ class Module:
       Values labelled ``x1``, ``x2``, ... (once per call, shared by every neuron of the layer).
     """
 
-    def forward(self, x: Input) -> Output:
-        """The module's output for input ``x``; subclasses define it."""
+    training: bool = True
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The module's output for its inputs; subclasses define it."""
         raise NotImplementedError(f"{type(self).__name__} must define forward(x)")
 
-    def __call__(self, x: Input) -> Output:
-        return self.forward(x)
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
 
     # -- parameters ------------------------------------------------------------------------------
 
+    def named_members(self) -> Iterator[tuple[str, Any]]:
+        """``(name, attribute)`` for what the parameter walk starts from: the public attributes,
+        in the order they were set (a container module such as :class:`nn.Sequential` names its
+        items ``0``, ``1``, ... instead)."""
+        return ((k, v) for k, v in vars(self).items() if not k.startswith("_"))
+
     def named_parameters(self) -> list[tuple[str, Value]]:
         """``(dotted name, parameter)`` pairs, each parameter once, in a fixed order."""
-        found: list[tuple[str, Value]] = []
-        for name, attribute in vars(self).items():
-            if not name.startswith("_"):
-                _collect(name, attribute, found)
-        seen: set[Value] = set()
-        unique = []
-        for name, p in found:
-            if p not in seen:
-                seen.add(p)
-                unique.append((name, p))
-        return unique
+        named = [(name, p) for name, p in _walk(self) if isinstance(p, Value)]
+        names: set[str] = set()
+        for name, _ in named:
+            if name in names:
+                raise ValueError(
+                    f"two parameters of {type(self).__name__} are both named {name!r}; give "
+                    "them distinct names (dict keys that differ as text, without dots)"
+                )
+            names.add(name)
+        return named
 
     def parameters(self) -> list[Value]:
         """Every parameter (a list of Values), in :meth:`named_parameters` order."""
-        return [p for _, p in self.named_parameters()]
+        return [p for _, p in _walk(self) if isinstance(p, Value)]
+
+    def modules(self) -> list[Module]:
+        """This module and every module inside it, each once, in walk order."""
+        return [self, *(m for _, m in _walk(self) if isinstance(m, Module))]
+
+    def train(self, mode: bool = True) -> Module:
+        """Set ``.training`` on this module and every module inside it; returns the module."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"mode must be True or False, got {mode!r}")
+        for module in self.modules():
+            module.training = mode
+        return self
+
+    def eval(self) -> Module:
+        """``train(False)``: evaluation mode (dropout off); returns the module."""
+        return self.train(False)
 
     def num_parameters(self) -> int:
         """How many scalar parameters the module has."""
@@ -135,15 +166,39 @@ class Module:
         return f"{type(self).__name__}({args})"
 
 
-def _collect(name: str, attribute: Any, found: list[tuple[str, Value]]) -> None:
-    """Add the parameters held by ``attribute`` (a Value, Module, list or tuple) to ``found``."""
-    if isinstance(attribute, Value):
-        found.append((name, attribute))
-    elif isinstance(attribute, Module):
-        found.extend((f"{name}.{sub}", p) for sub, p in attribute.named_parameters())
-    elif isinstance(attribute, (list, tuple)):
-        for i, item in enumerate(attribute):
-            _collect(f"{name}.{i}", item, found)
+def _walk(root: Module) -> Iterator[tuple[str, Value | Module]]:
+    """Every Value and Module reachable from ``root``'s members, depth first in attribute order,
+    with its dotted name; each object once (a cycle ends where it closes). An explicit stack, so
+    nesting depth is not limited by Python's recursion limit."""
+    seen = {id(root)}
+    keep = [root]  # holds what ``seen`` counts, so no id is reused during the walk
+    stack = list(reversed(list(root.named_members())))
+    while stack:
+        name, item = stack.pop()
+        if isinstance(item, Module):
+            items: Any = item.named_members()
+        elif isinstance(item, (list, tuple)):
+            items = ((str(i), x) for i, x in enumerate(item))
+        elif isinstance(item, Mapping):
+            items = ((str(k), v) for k, v in item.items())
+        elif isinstance(item, Value):
+            items = ()
+        else:
+            if isinstance(item, (set, frozenset)) and any(
+                isinstance(x, (Value, Module)) for x in item
+            ):
+                raise TypeError(
+                    f"{name!r} is a set holding parameters or modules; a set has no order to "
+                    "name them by: use a list, a tuple or a dict"
+                )
+            continue
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        keep.append(item)
+        if isinstance(item, (Value, Module)):
+            yield name, item
+        stack.extend(reversed([(f"{name}.{key}", x) for key, x in items]))
 
 
 def check_number(value: Any, what: str) -> float:
@@ -156,7 +211,8 @@ def check_number(value: Any, what: str) -> float:
     return number
 
 
-def _positive_int(value: Any, what: str) -> int:
+def positive_int(value: Any, what: str) -> int:
+    """``value`` as an int >= 1, or a ValueError naming ``what``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
         raise ValueError(f"{what} must be a positive int, got {value!r}")
     return int(value)
@@ -177,6 +233,18 @@ def _activation_name(activation: str | bool, nonlin: bool | None) -> str:
     return activation
 
 
+def shape_of(x: Any) -> str:
+    """The nesting of ``x`` as ``[4][3][3]`` (the lengths along its first items), ``[]`` for one
+    number or Value: what error messages about shapes show."""
+    lengths = []
+    while not isinstance(x, (Value, numbers.Real, str, bytes)) and hasattr(x, "__len__"):
+        lengths.append(len(x))
+        if not len(x):
+            break
+        x = x[0]
+    return "".join(f"[{n}]" for n in lengths) or "[]"
+
+
 def as_inputs(x: Input, n: int, owner: str) -> list[Value]:
     """The ``n`` inputs as Values: Values are kept, numbers become leaves labelled x1, x2, ..."""
     inputs: Any = [x] if isinstance(x, (Value, numbers.Real)) else x
@@ -186,12 +254,26 @@ def as_inputs(x: Input, n: int, owner: str) -> list[Value]:
         raise TypeError(
             f"{owner} takes a list of {n} numbers or Values, got {type(x).__name__}"
         ) from None
+    first = inputs[0] if given else None
+    if not isinstance(first, (Value, numbers.Real, str, bytes)) and hasattr(first, "__len__"):
+        raise ValueError(
+            f"{owner} expects a flat list of {n} inputs, got shape {shape_of(inputs)}; "
+            "flatten it first (nn.Flatten())"
+        )
     if given != n:
         raise ValueError(f"{owner} expects {n} inputs, got {given}")
     try:
         return [xi if type(xi) is Value else Value(xi, f"x{i}") for i, xi in enumerate(inputs, 1)]
     except (TypeError, ValueError) as error:
         raise type(error)(f"input of {owner}: {error}") from None
+
+
+def initial_weights(init: str | Initializer, fan_in: int, rng: np.random.Generator) -> list[Value]:
+    """``fan_in`` new weight Values from the initialiser ``init`` (see :mod:`nn.init`)."""
+    weights = get_initializer(init)(fan_in, rng)
+    if len(weights) != fan_in:
+        raise ValueError(f"initialiser {init!r} gave {len(weights)} weights for {fan_in}")
+    return [Value(check_number(v, "initial weight")) for v in weights]
 
 
 class Neuron(Module):
@@ -210,13 +292,10 @@ class Neuron(Module):
         init: str | Initializer = "uniform",
         seed: Seed = None,
     ) -> None:
-        self.nin = _positive_int(nin, "nin (the number of inputs)")
+        self.nin = positive_int(nin, "nin (the number of inputs)")
         self.activation = _activation_name(activation, nonlin)
         self._activate = ACTIVATIONS[self.activation]
-        weights = get_initializer(init)(self.nin, make_rng(seed))
-        if len(weights) != self.nin:
-            raise ValueError(f"initialiser {init!r} gave {len(weights)} weights for {self.nin}")
-        self.w = [Value(check_number(v, "initial weight")) for v in weights]
+        self.w = initial_weights(init, self.nin, make_rng(seed))
         self.b = Value(0.0)
         self.output_label = "layer1/n1"
         self.label_parameters()
@@ -253,8 +332,8 @@ class Layer(Module):
         seed: Seed = None,
         name: str = "layer1",
     ) -> None:
-        self.nin = _positive_int(nin, "nin (the number of inputs)")
-        nout = _positive_int(nout, "nout (the number of neurons)")
+        self.nin = positive_int(nin, "nin (the number of inputs)")
+        nout = positive_int(nout, "nout (the number of neurons)")
         if not isinstance(name, str) or not name:
             raise ValueError(f"name must be a non-empty str, got {name!r}")
         rng = make_rng(seed)
@@ -313,10 +392,10 @@ class MLP(Module):
         init: str | Initializer = "uniform",
         seed: Seed = None,
     ) -> None:
-        self.nin = _positive_int(nin, "nin (the number of inputs)")
+        self.nin = positive_int(nin, "nin (the number of inputs)")
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
-        sizes = [self.nin] + [_positive_int(n, "each layer size in nouts") for n in nouts]
+        sizes = [self.nin] + [positive_int(n, "each layer size in nouts") for n in nouts]
         self.activation = hidden = _activation_name(activation, None)
         self.output_activation = last = _activation_name(output_activation or "linear", None)
         rng = make_rng(seed)

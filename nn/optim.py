@@ -1,4 +1,5 @@
-"""Optimizers (SGD with momentum, Adagrad, RMSprop, Adam) and learning-rate schedules.
+"""Optimizers (SGD with momentum, Adagrad, RMSprop, Adam, AdamW), learning-rate schedules and
+gradient clipping.
 
 Every optimizer updates its parameters' ``.data`` in place from their ``.grad``. The update is plain
 float arithmetic on ``.data`` and ``.grad``, so it records no graph (the same effect as running it
@@ -13,8 +14,12 @@ only when all are finite does it write them, so an error never leaves a half-upd
         optimizer.step()
 
 ``lr`` is a number or a schedule: a function ``step -> lr`` of how many steps were taken before,
-such as :class:`StepDecay` or :class:`LinearDecay`. ``weight_decay`` adds ``weight_decay * p`` to
-each gradient (the gradient of an L2 penalty ``weight_decay / 2 * p^2``).
+such as :class:`StepDecay`, :class:`LinearDecay` or :class:`CosineDecay`. ``weight_decay`` adds
+``weight_decay * p`` to each gradient (the gradient of an L2 penalty ``weight_decay / 2 * p^2``);
+:class:`AdamW` instead shrinks the parameters directly ("decoupled" weight decay).
+
+:func:`clip_grad_norm` rescales the gradients, between ``backward()`` and ``step()``, when their
+joint norm is larger than a limit.
 """
 
 from __future__ import annotations
@@ -90,24 +95,74 @@ class LinearDecay:
         return self.start + (self.end - self.start) * min(step, self.steps) / self.steps
 
 
-def _parameters(params: Iterable[Value]) -> list[Value]:
+@dataclass(frozen=True)
+class CosineDecay:
+    """Linear warmup for ``warmup`` steps, then half a cosine from ``lr`` down to ``end`` at step
+    ``steps``, then ``end``::
+
+        step < warmup:  lr * (step + 1) / (warmup + 1)
+        otherwise:      end + (lr - end) * (1 + cos(pi * t)) / 2
+                        with t = min(1, (step - warmup) / (steps - warmup))
+
+    ``CosineDecay(0.01, 1000, warmup=100)`` rises in equal steps to 0.01 at step 100 and decays to
+    0 at step 1000 (SGDR's cosine annealing, one cycle, after a linear warmup).
+    """
+
+    lr: float
+    steps: int
+    warmup: int = 0
+    end: float = 0.0
+
+    def __post_init__(self) -> None:
+        _number(self.lr, "CosineDecay lr")
+        _number(self.end, "CosineDecay end")
+        if isinstance(self.steps, bool) or not isinstance(self.steps, int) or self.steps < 1:
+            raise ValueError(f"CosineDecay steps must be a positive int, got {self.steps!r}")
+        if (
+            isinstance(self.warmup, bool)
+            or not isinstance(self.warmup, int)
+            or not 0 <= self.warmup < self.steps
+        ):
+            raise ValueError(
+                f"CosineDecay warmup must be an int of steps in [0, steps={self.steps}), "
+                f"got {self.warmup!r}"
+            )
+
+    def __call__(self, step: int) -> float:
+        if step < self.warmup:
+            return self.lr * (step + 1) / (self.warmup + 1)
+        t = min(1.0, (step - self.warmup) / (self.steps - self.warmup))
+        return self.end + (self.lr - self.end) * 0.5 * (1.0 + math.cos(math.pi * t))
+
+
+def _parameters(params: Iterable[Value], user: str = "the optimizer") -> list[Value]:
     if isinstance(params, Value):
         raise TypeError("params must be a list of Values; wrap a single one: [p]")
     params = list(params)
     if not params:
-        raise ValueError("the optimizer got no parameters to update")
+        raise ValueError(f"{user} got no parameters")
     seen: set[Value] = set()
     for i, p in enumerate(params):
         if not isinstance(p, Value):
             raise TypeError(f"parameter {i} must be a Value, got {type(p).__name__} {p!r}")
         if p in seen:
-            raise ValueError(f"parameter {_name(p, i)} is listed twice; it would be updated twice")
+            raise ValueError(f"parameter {_name(p, i)} is listed twice; give each once")
         seen.add(p)
     return params
 
 
 def _name(p: Value, i: int) -> str:
     return repr(p.label) if p.label else f"number {i} ({p!r})"
+
+
+def _check_gradients(params: list[Value], consequence: str) -> None:
+    """A ValueError naming the first parameter whose gradient is not finite, if any."""
+    for i, p in enumerate(params):
+        if not math.isfinite(p.grad):
+            raise ValueError(
+                f"parameter {_name(p, i)} has gradient {p.grad!r}; {consequence}. "
+                "Lower the learning rate or rescale the inputs."
+            )
 
 
 class Optimizer:
@@ -136,15 +191,13 @@ class Optimizer:
         for p in self.params:
             p.grad = 0.0
 
+    decoupled = False
+    """True: weight decay shrinks the parameters in the update instead of adding to the gradient."""
+
     def _gradients(self) -> list[float]:
         """Each parameter's gradient plus weight decay, checked to be finite."""
-        for i, p in enumerate(self.params):
-            if not math.isfinite(p.grad):
-                raise ValueError(
-                    f"parameter {_name(p, i)} has gradient {p.grad!r}; nothing was updated. "
-                    "Lower the learning rate or rescale the inputs."
-                )
-        if self.weight_decay:
+        _check_gradients(self.params, "nothing was updated")
+        if self.weight_decay and not self.decoupled:
             return [p.grad + self.weight_decay * p.data for p in self.params]
         return [p.grad for p in self.params]
 
@@ -281,3 +334,54 @@ class Adam(Optimizer):
             for p, mi, vi in zip(self.params, m, v)
         ]
         return data, {"m": m, "v": v}
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter; ``torch.optim.AdamW``): the
+    parameters shrink by ``lr * weight_decay * p`` on each step, and the gradient given to Adam's
+    moments has no decay term, so the decay is not rescaled by Adam's ``1 / sqrt(v^)``::
+
+        p <- p - lr * weight_decay * p - lr * m^ / (sqrt(v^) + eps)
+    """
+
+    decoupled = True
+
+    def __init__(
+        self,
+        params: Iterable[Value],
+        lr: LearningRate = 0.001,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay)
+
+    def _update(self, lr: float, grads: list[float]) -> tuple[list[float], State]:
+        data, state = super()._update(lr, grads)
+        shrink = lr * self.weight_decay
+        return [d - shrink * p.data for d, p in zip(data, self.params)], state
+
+
+def clip_grad_norm(params: Iterable[Value], max_norm: float) -> float:
+    """Scale the gradients so that their joint norm ``sqrt(sum g^2)`` is at most ``max_norm``;
+    returns the norm before clipping (as ``torch.nn.utils.clip_grad_norm_``).
+
+    Every gradient is multiplied by ``min(1, max_norm / (n + 1e-6))`` for the norm ``n``, so the
+    direction is kept (PyTorch's rule; the 1e-6 guards against n = 0). Call it between
+    ``backward()`` and ``step()``. A gradient that is not finite raises a ValueError and changes
+    nothing.
+    """
+    params = _parameters(params, "clip_grad_norm")
+    limit = _positive(max_norm, "max_norm")
+    _check_gradients(params, "no gradient was changed")
+    norm = math.hypot(*(p.grad for p in params))  # no overflow in the squares
+    if not math.isfinite(norm):
+        raise ValueError(
+            "the gradients' norm overflows a float; no gradient was changed. "
+            "Lower the learning rate or rescale the inputs."
+        )
+    scale = limit / (norm + 1e-6)
+    if scale < 1.0:
+        for p in params:
+            p.grad *= scale
+    return norm

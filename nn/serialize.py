@@ -6,6 +6,8 @@ The file is plain JSON, parsed with :mod:`json` only: never evaluated, never unp
      "class": "MLP", "config": {"nin": 2, "nouts": [16, 16, 1], ...},
      "parameters": {"layers.0.neurons.0.w.0": 0.123, ...}}
 
+A ``Sequential``'s config lists its modules, each as ``{"class": ..., "config": ...}``.
+
 Loading checks everything before building or changing anything: a truncated file, a missing or
 unexpected key, an unknown class, a shape that does not match the architecture, or a number that is
 not finite raises a ValueError naming the problem.
@@ -19,16 +21,22 @@ from os import PathLike
 from pathlib import Path
 from typing import Any, Union
 
+from nn.conv import Conv2d, MaxPool2d, pair
+from nn.layers import Dropout, Flatten, Linear, ReLU, Sequential, Sigmoid, Tanh
 from nn.module import MLP, Layer, Module, Neuron
 
 FORMAT = "chainrule.nn"
 VERSION = 1
-MODULES: dict[str, type[Neuron] | type[Layer] | type[MLP]] = {
-    "Neuron": Neuron,
-    "Layer": Layer,
-    "MLP": MLP,
+MODULES: dict[str, type[Module]] = {
+    cls.__name__: cls
+    for cls in (Neuron, Layer, MLP, Sequential, Linear, Conv2d, MaxPool2d)
+    + (ReLU, Tanh, Sigmoid, Flatten, Dropout)
 }
 """The classes a file may name."""
+SEEDED = ("Neuron", "Layer", "MLP", "Linear", "Conv2d")
+"""The classes whose constructor draws initial weights (built with ``seed=0``, then loaded)."""
+MAX_DEPTH = 16
+"""How deeply Sequentials may nest in a file."""
 
 KEYS = ("format", "version", "class", "config", "parameters")
 PathLikeStr = Union[str, "PathLike[str]"]
@@ -36,9 +44,10 @@ PathLikeStr = Union[str, "PathLike[str]"]
 
 def save(model: Module, path: PathLikeStr) -> None:
     """Write ``model``'s class, constructor config and parameters to ``path`` as JSON."""
+    _check_savable(model, 0)
     name = type(model).__name__
-    if MODULES.get(name) is not type(model):
-        raise ValueError(f"save supports {', '.join(MODULES)}, not {name}")
+    if _parameter_count(name, model.config()) != model.num_parameters():
+        raise ValueError(f"{name} uses a module twice; save can store each module only once")
     document = {
         "format": FORMAT,
         "version": VERSION,
@@ -47,6 +56,17 @@ def save(model: Module, path: PathLikeStr) -> None:
         "parameters": model.state_dict(),
     }
     Path(path).write_text(json.dumps(document, indent=1, allow_nan=False) + "\n", "utf-8")
+
+
+def _check_savable(model: Module, depth: int) -> None:
+    name = type(model).__name__
+    if MODULES.get(name) is not type(model):
+        raise ValueError(f"save supports {', '.join(MODULES)}, not {name}")
+    if isinstance(model, Sequential):
+        if depth >= MAX_DEPTH:
+            raise ValueError(f"save supports Sequentials nested up to {MAX_DEPTH} deep")
+        for module in model:
+            _check_savable(module, depth + 1)
 
 
 def _reject_constant(name: str) -> float:
@@ -90,22 +110,68 @@ def _size(config: dict[str, Any], key: str) -> int:
     return int(value)
 
 
-def _parameter_count(name: str, config: dict[str, Any]) -> int:
+def _submodules(config: dict[str, Any], depth: int) -> list[tuple[str, dict[str, Any]]]:
+    """A Sequential's ``(class, config)`` items, checked to be known classes."""
+    items = config.get("modules")
+    if set(config) != {"modules"} or not isinstance(items, list) or not items:
+        raise ValueError(f"a Sequential's config must be {{'modules': [...]}}, got {config!r}")
+    if depth >= MAX_DEPTH:
+        raise ValueError(f"Sequentials nest more than {MAX_DEPTH} deep")
+    checked = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or set(item) != {"class", "config"}:
+            raise ValueError(
+                f"module {i} must be {{'class': ..., 'config': {{...}}}}, got {item!r}"
+            )
+        if not isinstance(item["class"], str) or item["class"] not in MODULES:
+            raise ValueError(f"module {i} has the unknown class {item['class']!r}")
+        if not isinstance(item["config"], dict):
+            raise ValueError(f"module {i}'s config must be an object, got {item['config']!r}")
+        checked.append((item["class"], item["config"]))
+    return checked
+
+
+def _parameter_count(name: str, config: dict[str, Any], depth: int = 0) -> int:
     """How many parameters the architecture has (checked before anything is built)."""
     if name == "Neuron":
         return _size(config, "nin") + 1
     if name == "Layer":
         return (_size(config, "nin") + 1) * _size(config, "nout")
-    nouts = config.get("nouts")
-    if not isinstance(nouts, list) or not nouts:
-        raise ValueError(f"config 'nouts' must be a non-empty list of layer sizes, got {nouts!r}")
-    sizes = [_size(config, "nin")] + [_size({"nouts": n}, "nouts") for n in nouts]
-    return sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(nouts)))
+    if name == "MLP":
+        nouts = config.get("nouts")
+        if not isinstance(nouts, list) or not nouts:
+            raise ValueError(
+                f"config 'nouts' must be a non-empty list of layer sizes, got {nouts!r}"
+            )
+        sizes = [_size(config, "nin")] + [_size({"nouts": n}, "nouts") for n in nouts]
+        return sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(nouts)))
+    if name == "Linear":
+        return (_size(config, "nin") + 1) * _size(config, "nout")
+    if name == "Conv2d":
+        kh, kw = pair(config.get("kernel_size"), "config 'kernel_size'", 1)
+        fan_in = _size(config, "in_channels") * kh * kw
+        return (fan_in + 1) * _size(config, "out_channels")
+    if name == "Sequential":
+        return sum(_parameter_count(*item, depth + 1) for item in _submodules(config, depth))
+    return 0  # pooling, activations, Flatten, Dropout
+
+
+def _construct(name: str, config: dict[str, Any]) -> Module:
+    if name == "Sequential":
+        modules = []
+        for i, (item, item_config) in enumerate(_submodules(config, 0)):
+            try:
+                modules.append(_construct(item, item_config))
+            except (TypeError, ValueError) as error:
+                raise ValueError(f"module {i} ({item}): {error}") from None
+        return Sequential(*modules)
+    cls: Any = MODULES[name]
+    return cls(**config, seed=0) if name in SEEDED else cls(**config)
 
 
 def _build(name: str, config: dict[str, Any], source: str) -> Module:
     try:
-        return MODULES[name](**config, seed=0)
+        return _construct(name, config)
     except (TypeError, ValueError) as error:
         raise ValueError(f"{source}: bad config for {name}: {error}") from None
 

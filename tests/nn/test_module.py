@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -300,3 +301,132 @@ def test_custom_module_finds_nested_parameters() -> None:
     assert isinstance(model([1.0, 2.0]), Value)
     with pytest.raises(NotImplementedError):
         nn.Module()(1.0)
+
+
+# -- parameters as users keep them -------------------------------------------------------------
+
+
+def test_parameters_in_dicts_tuples_and_nested_containers_are_found() -> None:
+    class Custom(nn.Module):
+        def __init__(self) -> None:
+            self.blocks = {"first": nn.Neuron(2, seed=0), "second": (Value(1.0), [Value(2.0)])}
+            self.pair = (Value(3.0), {"deep": [[Value(4.0)]]})
+            self.table = {0: Value(5.0), "x": {"y": Value(6.0)}}
+            self.label_parameters()
+
+    model = Custom()
+    names = [name for name, _ in model.named_parameters()]
+    assert names == [
+        "blocks.first.w.0",
+        "blocks.first.w.1",
+        "blocks.first.b",
+        "blocks.second.0",
+        "blocks.second.1.0",
+        "pair.0",
+        "pair.1.deep.0.0",
+        "table.0",
+        "table.x.y",
+    ]
+    assert model.table["x"]["y"].label == "table.x.y"
+    state = model.state_dict()
+    state["pair.1.deep.0.0"] = 40.0
+    model.load_state_dict(state)
+    assert model.pair[1]["deep"][0][0].data == 40.0
+
+
+def test_a_module_referring_back_to_its_parent_is_walked_once() -> None:
+    class Child(nn.Module):
+        def __init__(self, parent: nn.Module) -> None:
+            self.parent = parent
+            self.w = Value(1.0)
+
+    class Parent(nn.Module):
+        def __init__(self) -> None:
+            self.child = Child(self)
+            self.b = Value(2.0)
+            self.again = [self.child, {"me": self}]
+            self.label_parameters()
+
+    model = Parent()
+    assert [name for name, _ in model.named_parameters()] == ["child.w", "b"]
+    assert model.modules() == [model, model.child]
+    model.eval()
+    assert not model.child.training
+    cyclic: list[Any] = [Value(1.0)]
+    cyclic.append(cyclic)
+    holder = nn.Module()
+    holder.items = cyclic  # type: ignore[attr-defined]
+    assert holder.parameters() == [cyclic[0]]
+
+
+def test_deeply_nested_containers_do_not_exhaust_the_stack() -> None:
+    deep: Any = Value(1.0)
+    for _ in range(5000):
+        deep = [deep]
+    holder = nn.Module()
+    holder.deep = deep  # type: ignore[attr-defined]
+    ((name, p),) = holder.named_parameters()
+    assert name == "deep" + ".0" * 5000 and p.data == 1.0
+
+
+def test_sets_and_clashing_names_are_refused() -> None:
+    holder = nn.Module()
+    holder.group = {Value(1.0)}  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match="'group' is a set"):
+        holder.parameters()
+    clash = nn.Module()
+    clash.table = {0: Value(1.0), "0": Value(2.0)}  # type: ignore[attr-defined]
+    with pytest.raises(ValueError, match="both named 'table.0'"):
+        clash.named_parameters()
+
+
+def resolve(root: Any, name: str) -> Any:
+    """Follow a dotted parameter name from ``root`` (what the name promises)."""
+    item = root
+    for key in name.split("."):
+        if isinstance(item, nn.Module):
+            item = getattr(item, key)
+        elif isinstance(item, dict):
+            item = item[key]
+        else:
+            item = item[int(key)]
+    return item
+
+
+def containers(leaves: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+    keys = st.text("abcxyz", min_size=1, max_size=3)
+    return st.recursive(
+        leaves,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3),
+            st.lists(inner, max_size=3).map(tuple),
+            st.dictionaries(keys, inner, max_size=3),
+        ),
+        max_leaves=12,
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_every_parameter_is_found_once_under_a_name_that_leads_to_it(data: st.DataObject) -> None:
+    pool = [Value(float(i)) for i in range(6)]  # shared Values appear under several names
+    leaf = st.one_of(st.sampled_from(pool), st.integers(0, 3), st.just("text"))
+    holder = nn.Module()
+    for attribute in data.draw(st.lists(st.sampled_from(["a", "b", "c"]), unique=True)):
+        setattr(holder, attribute, data.draw(containers(leaf)))
+    named = holder.named_parameters()
+    reachable = {id(p) for p in pool if any(p is q for q in _values_in(vars(holder)))}
+    assert len(named) == len({id(p) for _, p in named}) == len(reachable)
+    for name, p in named:
+        assert resolve(holder, name) is p
+    assert holder.parameters() == [p for _, p in named]
+
+
+def _values_in(x: Any) -> list[Value]:
+    if isinstance(x, Value):
+        return [x]
+    if isinstance(x, dict):
+        return [v for item in x.values() for v in _values_in(item)]
+    if isinstance(x, (list, tuple)):
+        return [v for item in x for v in _values_in(item)]
+    return []

@@ -186,3 +186,137 @@ def test_optimizer_follows_its_schedule() -> None:
     bad = nn.SGD([p], lr=lambda step: math.nan)
     with pytest.raises(ValueError, match="schedule at step 0"):
         bad.step()
+
+
+# -- AdamW, CosineDecay, clip_grad_norm --------------------------------------------------------
+
+
+def test_adamw_decays_the_parameters_not_the_gradient() -> None:
+    g, lr, wd = 0.5, 0.1, 0.2
+    (p,) = params_with_grads([2.0], [g])
+    opt = nn.AdamW([p], lr=lr, weight_decay=wd)
+    opt.step()
+    assert p.data == pytest.approx(2.0 - lr * wd * 2.0 - lr * 1.0)  # first Adam step: lr sign(g)
+    before = p.data
+    p.grad = g
+    opt.step()
+    m1, v1 = 0.1 * g, 0.001 * g * g
+    m2, v2 = 0.9 * m1 + 0.1 * g, 0.999 * v1 + 0.001 * g * g
+    adam = lr * (m2 / (1 - 0.9**2)) / (math.sqrt(v2 / (1 - 0.999**2)) + 1e-8)
+    assert p.data == pytest.approx(before - lr * wd * before - adam)
+    assert opt.state["m"] == [pytest.approx(m2)]  # the moments saw the raw gradient
+    assert nn.AdamW([Value(1.0)]).weight_decay == 0.01  # PyTorch's default
+
+
+def test_adamw_without_decay_is_adam() -> None:
+    a, b = params_with_grads([1.0, -2.0], [0.3, -0.7]), params_with_grads([1.0, -2.0], [0.3, -0.7])
+    adamw, adam = nn.AdamW(a, lr=0.05, weight_decay=0.0), nn.Adam(b, lr=0.05)
+    for _ in range(3):
+        adamw.step()
+        adam.step()
+    assert [p.data for p in a] == [p.data for p in b]
+
+
+@SMALL
+@given(
+    st.lists(finite_floats(-3, 3), min_size=1, max_size=4),
+    st.lists(st.lists(finite_floats(-2, 2), min_size=4, max_size=4), min_size=1, max_size=5),
+    st.floats(0.0, 0.5),
+)
+def test_adamw_equals_pytorch(data: list[float], grads: list[list[float]], wd: float) -> None:
+    torch = pytest.importorskip(
+        "torch", reason="PyTorch is not installed (pip install -e '.[torch]')"
+    )
+    params = [Value(d) for d in data]
+    tensor = torch.tensor(data, dtype=torch.float64, requires_grad=True)
+    ours = nn.AdamW(params, lr=0.01, weight_decay=wd)
+    theirs = torch.optim.AdamW([tensor], lr=0.01, weight_decay=wd)
+    for step in grads:
+        for p, g in zip(params, step):
+            p.grad = g
+        tensor.grad = torch.tensor(step[: len(data)], dtype=torch.float64)
+        ours.step()
+        theirs.step()
+    assert [p.data for p in params] == pytest.approx(tensor.detach().tolist(), rel=1e-9, abs=1e-12)
+
+
+def test_cosine_decay_warms_up_then_follows_half_a_cosine() -> None:
+    schedule = nn.CosineDecay(0.11, steps=110, warmup=10, end=0.01)
+    assert [schedule(k) for k in range(11)] == pytest.approx([0.01 * (k + 1) for k in range(11)])
+    assert schedule(10) == pytest.approx(0.11)  # the peak, right after the warmup
+    assert schedule(60) == pytest.approx((0.11 + 0.01) / 2)  # halfway down
+    assert schedule(35) == pytest.approx(0.01 + 0.1 * (1 + math.cos(math.pi / 4)) / 2)
+    assert schedule(110) == schedule(500) == pytest.approx(0.01)
+    after = [schedule(k) for k in range(10, 111)]
+    assert all(a >= b for a, b in zip(after, after[1:]))
+    assert nn.CosineDecay(1.0, steps=4)(0) == 1.0  # no warmup: starts at lr
+
+
+def test_cosine_decay_drives_an_optimizer() -> None:
+    (p,) = params_with_grads([0.0], [1.0])
+    schedule = nn.CosineDecay(1.0, steps=4, warmup=2)
+    opt = nn.SGD([p], lr=schedule)
+    lrs = []
+    for _ in range(5):
+        lrs.append(opt.lr)
+        opt.step()
+    assert lrs == pytest.approx([1 / 3, 2 / 3, 1.0, 0.5, 0.0], abs=1e-15)
+    assert p.data == pytest.approx(-sum(lrs))
+
+
+def test_clip_grad_norm_scales_to_the_limit_and_returns_the_norm_before() -> None:
+    params = params_with_grads([0.0, 0.0, 0.0], [3.0, 4.0, 0.0])
+    assert nn.clip_grad_norm(params, 1.0) == 5.0
+    assert [p.grad for p in params] == pytest.approx([0.6, 0.8, 0.0], rel=1e-6)
+    assert math.hypot(*(p.grad for p in params)) <= 1.0
+    small = params_with_grads([0.0, 0.0], [0.3, 0.4])
+    assert nn.clip_grad_norm(small, 1.0) == pytest.approx(0.5)
+    assert [p.grad for p in small] == [0.3, 0.4]  # under the limit: unchanged
+    huge = params_with_grads([0.0, 0.0], [1e200, 1e200])
+    assert nn.clip_grad_norm(huge, 2.0) == pytest.approx(math.sqrt(2) * 1e200)  # no overflow
+    assert [p.grad for p in huge] == pytest.approx([math.sqrt(2), math.sqrt(2)])
+
+
+@SMALL
+@given(st.lists(finite_floats(-100, 100), min_size=1, max_size=6), st.floats(0.01, 50))
+def test_clip_grad_norm_equals_pytorch(grads: list[float], max_norm: float) -> None:
+    torch = pytest.importorskip(
+        "torch", reason="PyTorch is not installed (pip install -e '.[torch]')"
+    )
+    params = params_with_grads([0.0] * len(grads), grads)
+    tensors = [torch.zeros(1, dtype=torch.float64, requires_grad=True) for _ in grads]
+    for t, g in zip(tensors, grads):
+        t.grad = torch.tensor([g], dtype=torch.float64)
+    norm = torch.nn.utils.clip_grad_norm_(tensors, max_norm)
+    assert nn.clip_grad_norm(params, max_norm) == pytest.approx(norm.item(), rel=1e-12)
+    assert [p.grad for p in params] == pytest.approx([t.grad.item() for t in tensors], rel=1e-12)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_clip_grad_norm_changes_nothing_on_a_bad_gradient(bad: float) -> None:
+    params = params_with_grads([0.0, 0.0], [10.0, bad])
+    with pytest.raises(ValueError, match="'p1' has gradient .*no gradient was changed"):
+        nn.clip_grad_norm(params, 1.0)
+    assert params[0].grad == 10.0
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: nn.clip_grad_norm([], 1.0), "clip_grad_norm got no parameters"),
+        (lambda: nn.clip_grad_norm([Value(1.0)], 0.0), "max_norm must be > 0"),
+        (lambda: nn.clip_grad_norm([Value(1.0)], math.inf), "max_norm"),
+        (lambda: nn.clip_grad_norm([Value(1.0, "a")] * 2, 1.0), "'a' is listed twice"),
+        (lambda: nn.clip_grad_norm(Value(1.0), 1.0), "wrap a single one"),
+        (lambda: nn.AdamW([Value(1.0)], weight_decay=-0.1), "weight_decay"),
+        (lambda: nn.AdamW([Value(1.0)], betas=(1.0, 0.9)), "betas"),
+        (lambda: nn.CosineDecay(0.1, steps=0), "steps"),
+        (lambda: nn.CosineDecay(0.1, steps=10, warmup=10), "warmup"),
+        (lambda: nn.CosineDecay(0.1, steps=10, warmup=-1), "warmup"),
+        (lambda: nn.CosineDecay(-0.1, steps=10), "lr"),
+        (lambda: nn.CosineDecay(0.1, steps=10, end=math.nan), "end"),
+    ],
+)
+def test_bad_arguments_of_the_new_training_tools(make: object, message: str) -> None:
+    with pytest.raises((TypeError, ValueError), match=message):
+        make()  # type: ignore[operator]
