@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from autograd.checks import as_float
 from autograd.compiler import scalar, source, vector
-from autograd.compiler.trace import Trace, parameter_names, trace
+from autograd.compiler.trace import Trace, flatten, parameter_names, trace
 from autograd.functional import Argnums, _select
 from autograd.graph import gradient_error, gradient_steps
 from autograd.value import Value
@@ -36,17 +37,40 @@ SCALAR_LIMIT = 5_000
 """Floats replay as straight-line Python up to this many gates (compiling the source takes about
 20 microseconds a line here); beyond, by groups with numpy, which compiles in milliseconds."""
 
-Result = tuple[Any, Sequence[Any], Sequence[Any]]
+
+@dataclass(frozen=True)
+class Pass:
+    """What one forward and backward pass gives: the value, the gradient of every argument (0.0
+    for those not asked for) and of every closed-over Value, and the aux values."""
+
+    value: Any
+    argument_grads: Sequence[Any]
+    closed_grads: Sequence[Any]
+    aux: Sequence[Any] = ()
+
+    def finite(self) -> bool:
+        """True when every number in it is finite (and none is complex)."""
+        try:
+            parts = [
+                np.asarray(x, dtype=float).ravel()
+                for x in (self.value, *self.argument_grads, *self.closed_grads, *self.aux)
+            ]
+        except (TypeError, ValueError):  # a complex number
+            return False
+        return all(bool(np.isfinite(p).all()) for p in parts)
 
 
 class Program:
     """``f`` compiled: see :func:`compile`."""
 
-    def __init__(self, f: Callable[..., Any], argnums: Argnums = None) -> None:
+    def __init__(
+        self, f: Callable[..., Any], argnums: Argnums = None, has_aux: bool = False
+    ) -> None:
         if not callable(f):
             raise TypeError(f"compile needs a function, got {type(f).__name__} {f!r}")
         self.f = f
         self.argnums = argnums
+        self.has_aux = has_aux
         self.__name__ = f"compile({getattr(f, '__name__', 'f')})"
         self._trace: Trace | None = None
         self._scalar: Callable[..., Any] | None = None
@@ -79,6 +103,8 @@ class Program:
     # -- calling -------------------------------------------------------------------------------
 
     def __call__(self, *args: Any) -> tuple[Any, Any]:
+        """``(value, gradients)`` as ``value_and_grad(f, argnums)`` gives them; with ``has_aux``,
+        ``((value, aux), gradients)``."""
         if not args:
             raise TypeError(f"{self.__name__} needs at least one argument")
         if any(isinstance(a, Value) for a in args):
@@ -90,63 +116,87 @@ class Program:
             return self._call_batch(args)
         return self._call_floats([as_float(a, f"argument {i}") for i, a in enumerate(args)])
 
-    def _traced(self, values: list[float]) -> Trace:
+    def _traced(self, values: list[float]) -> tuple[Trace, list[int], bool]:
+        """The trace (made on the first call), the argument indices asked for, and whether one
+        gradient (not a tuple) is returned."""
+        indices, single = _select(self.argnums, len(values))
         if self._trace is None:
-            self._trace = trace(self.f, values, parameter_names(self.f, len(values)))
+            names = parameter_names(self.f, len(values))
+            self._trace = trace(self.f, values, names, indices, self.has_aux)
         elif len(values) != len(self._trace.arguments):
             raise TypeError(
                 f"{self.__name__} was traced with {len(self._trace.arguments)} argument(s), "
                 f"got {len(values)}"
             )
-        return self._trace
+        return self._trace, indices, single
 
     def _plan(self, batched: bool) -> vector.Plan:
         if batched not in self._plans:
             self._plans[batched] = vector.Plan(self.trace, batched)
         return self._plans[batched]
 
-    def _run_floats(self, t: Trace, xs: list[float], closed: list[float]) -> Result | None:
-        """The compiled pass on floats, or None where a result is not finite."""
-        if len(t.gates) > SCALAR_LIMIT:
-            return self._plan(batched=False).run(xs, closed)
-        if self._scalar is None:
-            self._scalar = source.load(scalar.source(t), "program", scalar.NAMESPACE)
-        return self._scalar(*xs, closed)
+    def _answer(self, result: Pass, indices: list[int], single: bool, shape: Any) -> Any:
+        """Add the closed-over gradients to ``.grad``; the value, aux and gradients to return."""
+        _add_to_grad(self.trace.closed, [float(g) for g in result.closed_grads])
+
+        def shaped(x: Any) -> Any:
+            if shape is None:
+                return float(x)
+            array = np.asarray(x, dtype=float)  # a row of the batch, or one number for all
+            return np.full(shape, array.item()) if array.size == 1 else array.reshape(shape)
+
+        grads = [shaped(result.argument_grads[i]) for i in indices]
+        value = shaped(result.value)
+        if self.has_aux:
+            value = (value, self.trace.rebuild(iter([shaped(a) for a in result.aux])))
+        return value, (grads[0] if single else tuple(grads))
 
     def _call_floats(self, xs: list[float]) -> tuple[Any, Any]:
-        t = self._traced(xs)
-        indices, single = _select(self.argnums, len(xs))
-        value, argument_grads, closed_grads = self._one(xs)
-        _add_to_grad(t.closed, [float(g) for g in closed_grads])
-        grads = [float(argument_grads[i]) for i in indices]
-        return float(value), (grads[0] if single else tuple(grads))
+        _, indices, single = self._traced(xs)
+        return self._answer(self._one(xs), indices, single, None)
 
-    def _one(self, xs: list[float]) -> Result:
-        """One call on floats: compiled; where a result is not finite, by the interpreter."""
+    def _run_floats(self, xs: list[float]) -> Pass | None:
+        """The compiled pass on floats, or None where a result is not finite."""
         t = self.trace
+        closed = [leaf.data for leaf in t.closed]
+        if len(t.gates) > SCALAR_LIMIT:
+            result = self._plan(batched=False).run(xs, closed)
+        else:
+            if self._scalar is None:
+                self._scalar = source.load(scalar.source(t), "program", scalar.NAMESPACE)
+            result = self._scalar(*xs, closed)
+        return None if result is None else Pass(*result)
+
+    def _one(self, xs: list[float]) -> Pass:
+        """One call on floats: compiled; where a result is not finite, by the interpreter."""
         try:
-            result = self._run_floats(t, xs, [leaf.data for leaf in t.closed])
+            result = self._run_floats(xs)
         except (ArithmeticError, ValueError):  # log(-1), 1 / 0: the interpreter names the gate
             result = None
-        if result is not None and _finite(result):
+        if result is not None and result.finite():
             return result
         return self._interpreted(xs)
 
-    def _interpreted(self, xs: list[float]) -> Result:
+    def _interpreted(self, xs: list[float]) -> Pass:
         """The call made by the interpreter: ``f`` on Values, then the reference backward into a
         dict (no ``.grad`` touched). Raises the interpreter's errors, naming the gate."""
         t = self.trace
         inputs = [Value(x, t.names[a]) for x, a in zip(xs, t.arguments)]
-        out = self.f(*inputs)
+        out: Any = self.f(*inputs)
+        aux_values: list[Value] = []
+        if self.has_aux:
+            out, extra = out
+            aux_values, _ = flatten(extra, self.__name__)
+        aux = [a.data for a in aux_values]
         if not isinstance(out, Value):
-            return float(out), [0.0] * len(inputs), [0.0] * len(t.closed)
+            return Pass(float(out), [0.0] * len(inputs), [0.0] * len(t.closed), aux)
         grads: dict[Value, float] = {}
         for _ in gradient_steps(out, 1.0, grads):
             pass
         wanted = [grads.get(x, 0.0) for x in (*inputs, *t.closed)]
         if not all(math.isfinite(g) for g in wanted):
             raise gradient_error(out, grads)
-        return out.data, wanted[: len(inputs)], wanted[len(inputs) :]
+        return Pass(out.data, wanted[: len(inputs)], wanted[len(inputs) :], aux)
 
     def _call_batch(self, args: Sequence[Any]) -> tuple[Any, Any]:
         arrays = [_array(a, i) for i, a in enumerate(args)]
@@ -162,33 +212,31 @@ class Program:
         if size == 0:
             raise ValueError(f"{self.__name__}: the arguments are empty (shape {shape})")
         flat = [np.broadcast_to(a, shape).reshape(size) for a in arrays]
-        t = self._traced([float(a[0]) for a in flat])
-        indices, single = _select(self.argnums, len(flat))
+        t, indices, single = self._traced([float(a[0]) for a in flat])
         try:
-            result = self._plan(batched=True).run(flat, [leaf.data for leaf in t.closed])
+            raw = self._plan(batched=True).run(flat, [leaf.data for leaf in t.closed])
+            result = None if raw is None else Pass(*raw)
         except (ArithmeticError, ValueError, FloatingPointError):
             result = None
-        if result is None or not _finite(result):
+        if result is None or not result.finite():
             result = self._sample_by_sample(flat)
-        value, argument_grads, closed_grads = result
-        _add_to_grad(t.closed, [float(g) for g in closed_grads])
-        grads = [np.asarray(argument_grads[i], dtype=float).reshape(shape) for i in indices]
-        return np.asarray(value, dtype=float).reshape(shape), (grads[0] if single else tuple(grads))
+        return self._answer(result, indices, single, shape)
 
-    def _sample_by_sample(self, flat: list[np.ndarray]) -> Result:
+    def _sample_by_sample(self, flat: list[np.ndarray]) -> Pass:
         """The batch one sample at a time: the first sample the interpreter refuses raises its
         error, naming the sample."""
-        values, grads, total = [], [], np.zeros(len(self.trace.closed))
+        passes = []
         for k in range(len(flat[0])):
             try:
-                value, argument_grads, closed_grads = self._one([float(a[k]) for a in flat])
+                passes.append(self._one([float(a[k]) for a in flat]))
             except (ArithmeticError, ValueError) as error:
                 raise type(error)(f"{self.__name__}, sample {k}: {error}") from None
-            values.append(value)
-            grads.append(argument_grads)
-            total += np.asarray(closed_grads, dtype=float)
-        by_argument = [np.array([g[i] for g in grads], dtype=float) for i in range(len(flat))]
-        return np.array(values, dtype=float), by_argument, list(total)
+        return Pass(
+            np.array([p.value for p in passes], dtype=float),
+            [np.array([p.argument_grads[i] for p in passes]) for i in range(len(flat))],
+            list(np.sum([np.asarray(p.closed_grads, dtype=float) for p in passes], axis=0)),
+            [np.array([p.aux[j] for p in passes]) for j in range(len(self.trace.aux))],
+        )
 
 
 def _array(a: Any, i: int) -> np.ndarray:
@@ -207,17 +255,6 @@ def _array(a: Any, i: int) -> np.ndarray:
     return array
 
 
-def _finite(result: Result) -> bool:
-    """True when the value and every gradient are finite numbers."""
-    value, argument_grads, closed_grads = result
-    try:
-        parts = [np.asarray(value, dtype=float).ravel()]
-        parts += [np.asarray(g, dtype=float).ravel() for g in (*argument_grads, *closed_grads)]
-    except (TypeError, ValueError):  # a complex number
-        return False
-    return all(bool(np.isfinite(p).all()) for p in parts)
-
-
 def _add_to_grad(leaves: list[Value], grads: list[float]) -> None:
     """``leaf.grad += g``, all or nothing (a sum that overflows changes no leaf)."""
     new = [leaf.grad + g for leaf, g in zip(leaves, grads)]
@@ -230,15 +267,21 @@ def _add_to_grad(leaves: list[Value], grads: list[float]) -> None:
         leaf.grad = g
 
 
-def compile(f: Callable[..., Any], argnums: Argnums = None) -> Program:  # noqa: A001
+def compile(  # noqa: A001
+    f: Callable[..., Any], argnums: Argnums = None, has_aux: bool = False
+) -> Program:
     """Trace ``f`` once (on its first call) and replay it as code: see :class:`Program`.
+
+    ``argnums`` as in :func:`autograd.value_and_grad`; ``has_aux``: ``f`` returns ``(value,
+    aux)``, where aux is a Value or lists of Values to compute along (a model's outputs), and a
+    call returns ``((value, aux numbers), gradients)``, as ``jax.value_and_grad`` does.
 
     >>> from autograd import compile
     >>> program = compile(lambda x, y, z: (x + y) * z)
     >>> program(-2.0, 5.0, -4.0)
     (-12.0, (-4.0, -4.0, 3.0))
     """
-    return Program(f, argnums)
+    return Program(f, argnums, has_aux)
 
 
 __all__ = ["SCALAR_LIMIT", "Program", "compile"]

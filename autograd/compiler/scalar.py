@@ -84,7 +84,7 @@ def _powers(expr: Expr) -> Expr:
 
 def source(t: Trace) -> str:
     """The Python source of ``program(*arguments, closed)``, which returns ``(value, gradients of
-    the arguments, gradients of the closed-over leaves)``."""
+    the arguments, gradients of the closed-over leaves)``, and the aux values if there are any."""
     names = t.names
     arguments = [names[a] for a in t.arguments]
     lines = [f"def program({', '.join([*arguments, 'closed'])}):"]
@@ -120,11 +120,18 @@ def source(t: Trace) -> str:
             else:
                 grad[parent] = "d" + names[parent]
                 lines.append(f"    {grad[parent]} = {contribution}")
-    value = names[t.root] if not t.root.is_constant else repr(t.root.data)
     argument_grads = "".join(f"{grad.get(a, '0.0')}, " for a in t.arguments)
     closed_grads = "".join(f"{grad.get(c, '0.0')}, " for c in t.closed)
-    lines.append(f"    return {value}, ({argument_grads.rstrip()}), ({closed_grads.rstrip()})")
+    returned = f"{_named(t.root, names)}, ({argument_grads.rstrip()}), ({closed_grads.rstrip()})"
+    if t.aux:
+        returned += f", ({''.join(f'{_named(a, names)}, ' for a in t.aux).rstrip()})"
+    lines.append(f"    return {returned}")
     return "\n".join(lines) + "\n"
+
+
+def _named(node: Value, names: dict[Value, str]) -> str:
+    """A node in the code: its variable, or a constant's number."""
+    return repr(node.data) if node.is_constant else names[node]
 
 
 __all__ = ["NAMESPACE", "code", "formulas", "source"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 import inspect
 import keyword
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -34,14 +34,19 @@ class Trace:
     """A function's graph, recorded once.
 
     ``order`` lists every node, each after its inputs (:func:`autograd.topological_order`);
-    ``arguments`` are the leaves that stand for the arguments and ``closed`` the leaves the
-    function closed over, in the order the graph first uses them.
+    ``arguments`` are the leaves that stand for the arguments, ``wanted`` the indices of those
+    whose gradient is asked for, and ``closed`` the leaves the function closed over, in the order
+    the graph first uses them. ``aux`` are the extra Values a function with ``has_aux`` returned
+    beside its value (flattened; ``rebuild`` puts numbers back into their lists).
     """
 
     root: Value
     order: list[Value]
     arguments: list[Value]
+    wanted: tuple[int, ...]
     closed: list[Value]
+    aux: list[Value]
+    rebuild: Callable[[Iterator[Any]], Any]
 
     @cached_property
     def gates(self) -> list[Value]:
@@ -58,9 +63,9 @@ class Trace:
 
     @cached_property
     def differentiable(self) -> set[Value]:
-        """The nodes whose gradient is wanted: the arguments, the closed-over leaves, and every
-        gate computed from one of them (the gradient flows through those only)."""
-        wanted = set(self.arguments) | set(self.closed)
+        """The nodes whose gradient is wanted: the wanted arguments, the closed-over leaves, and
+        every gate computed from one of them (the gradient flows through those only)."""
+        wanted = {self.arguments[i] for i in self.wanted} | set(self.closed)
         for node in self.order:
             for parent in node.parents:
                 if parent in wanted:
@@ -84,20 +89,35 @@ def parameter_names(f: Callable[..., Any], n: int) -> list[str]:
     return parameters[:n]
 
 
-def trace(f: Callable[..., Any], values: Sequence[float], names: Sequence[str]) -> Trace:
-    """Call ``f`` once on leaves with the given values and names, and record its graph."""
+def trace(
+    f: Callable[..., Any],
+    values: Sequence[float],
+    names: Sequence[str],
+    wanted: Sequence[int] = (),
+    has_aux: bool = False,
+) -> Trace:
+    """Call ``f`` once on leaves with the given values and names, and record its graph.
+    ``wanted``: the arguments to differentiate; ``has_aux``: ``f`` returns ``(value, aux)``."""
     if not is_recording():
         raise RuntimeError("compile cannot trace inside no_grad(): no graph is recorded there")
     what = getattr(f, "__name__", "f")
     arguments = [Value(v, name) for v, name in zip(values, names)]
     with tracing(what):
-        root = f(*arguments)
-    if not isinstance(root, Value):
-        if isinstance(root, (int, float)) and not isinstance(root, bool):
-            root = Value(root)  # a function of nothing: its gradients are 0
-        else:
-            raise TypeError(f"f must return a Value, got {type(root).__name__} {root!r}")
+        result = f(*arguments)
+    extra: Any = []
+    if has_aux:
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise TypeError(f"{what} has aux, so it must return a pair (value, aux)")
+        result, extra = result
+    root = _value(result, what)
+    aux, rebuild = flatten(extra, what)
     order = topological_order(root)
+    inside = set(order)
+    for node in aux:  # aux computed apart from the value: its graph too
+        for n in topological_order(node):
+            if n not in inside:
+                inside.add(n)
+                order.append(n)
     hooked = [node for node in order if node.hooks]
     if hooked:
         raise TraceError(
@@ -106,7 +126,28 @@ def trace(f: Callable[..., Any], values: Sequence[float], names: Sequence[str]) 
         )
     given = set(arguments)
     closed = [node for node in order if node.is_leaf and not node.is_constant and node not in given]
-    return Trace(root, order, arguments, closed)
+    return Trace(root, order, arguments, tuple(sorted(set(wanted))), closed, aux, rebuild)
+
+
+def _value(result: Any, what: str) -> Value:
+    """The function's result as a Value: a number is a constant (its gradients are 0)."""
+    if isinstance(result, Value):
+        return result
+    if isinstance(result, (int, float)) and not isinstance(result, bool):
+        return Value(result)
+    raise TypeError(f"{what} must return a Value, got {type(result).__name__} {result!r}")
+
+
+def flatten(nested: Any, what: str) -> tuple[list[Value], Callable[[Iterator[Any]], Any]]:
+    """The Values of a Value, a number, or lists and tuples of them, in order, and a function
+    that builds the same nesting from an iterator of numbers (one per Value)."""
+    if isinstance(nested, (list, tuple)):
+        parts = [flatten(item, what) for item in nested]
+        kind = type(nested)
+        return [v for values, _ in parts for v in values], lambda numbers: kind(
+            rebuild(numbers) for _, rebuild in parts
+        )
+    return [_value(nested, what)], lambda numbers: next(numbers)
 
 
 RESERVED = frozenset(

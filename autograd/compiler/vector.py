@@ -291,7 +291,11 @@ class Plan:
         zeros = "np.zeros((len(arguments), n))" if self.batched else "np.zeros(len(arguments))"
         argument_grads = "D0" if any(a in self.needs for a in t.arguments) else zeros
         closed_grads = "D1" if t.closed else "[]"
-        lines.append(f"    return {root_group.name}[{root_row}], {argument_grads}, {closed_grads}")
+        returned = f"{root_group.name}[{root_row}], {argument_grads}, {closed_grads}"
+        if t.aux:
+            aux = ", ".join(f"{self.where[a][0].name}[{self.where[a][1]}]" for a in t.aux)
+            returned += f", [{aux}]"
+        lines.append(f"    return {returned}")
         return "\n".join(lines) + "\n"
 
     def _wanted(self, member: Any) -> bool:

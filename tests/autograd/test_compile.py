@@ -218,3 +218,23 @@ def test_the_vector_source_is_matrix_code_for_a_layer() -> None:
     program(np.zeros(2), np.zeros(2), np.zeros(2))
     assert "@" in program.vector_source and "4 x relu" in program.vector_source
     assert repr(program).endswith("gates>")
+
+
+def test_aux_values_come_back_beside_the_value() -> None:
+    def f(x: Value, y: Value) -> tuple[Value, list[Any]]:
+        h = x * y
+        return h.tanh(), [h, [x + 1.0, 2.0]]
+
+    (value, aux), grads = compile(f, has_aux=True)(0.5, 2.0)
+    assert value == pytest.approx(math.tanh(1.0)) and aux == [1.0, [1.5, 2.0]]
+    (values, aux), grads = compile(f, has_aux=True)(np.array([0.5, 1.0]), 2.0)
+    assert np.allclose(aux[0], [1.0, 2.0]) and np.allclose(aux[1][0], [1.5, 2.0])
+    with pytest.raises(TypeError, match="pair"):
+        compile(lambda x: x, has_aux=True)(1.0)
+
+
+def test_only_the_gradients_asked_for_are_computed() -> None:
+    program = compile(lambda x, y: x * y + x, argnums=0)
+    assert program(2.0, 3.0) == (6.0 + 2.0, 4.0)
+    lines = [line.strip() for line in program.source.splitlines()]
+    assert not any(line.startswith("dy") for line in lines)
