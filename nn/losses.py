@@ -8,6 +8,11 @@ indices), and average over the batch. Targets are plain numbers.
 
 Bad targets (a class index out of range, a hinge label that is not +-1, mismatched lengths) raise a
 ValueError that names the value.
+
+Targets may also be Values, as in a compiled training step (``nn.fit(..., compile=True)``), where
+the graph must be the same whatever the targets are. Then they are not checked here (``fit``
+checks the data first), and a class index ``y`` picks its score with one-hot weights
+``relu(1 - |y - j|)`` (1 for j = y, 0 for every other class j) instead of by indexing.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from typing import Any, Union
 from autograd import Value
 
 Outputs = Union[Value, Sequence[Any]]
-Targets = Union[float, Sequence[Any]]
+Targets = Union[float, Value, Sequence[Any]]
+Target = Union[float, Value]
 
 
 def _total(terms: Iterable[Value]) -> Value:
@@ -32,9 +38,11 @@ def _total(terms: Iterable[Value]) -> Value:
     return total
 
 
-def _pairs(outputs: Outputs, targets: Any, path: str = "") -> list[tuple[Value, float]]:
+def _pairs(outputs: Outputs, targets: Any, path: str = "") -> list[tuple[Value, Target]]:
     """Flatten outputs and targets of the same shape into (output, target) pairs."""
     if isinstance(outputs, Value):
+        if isinstance(targets, Value):
+            return [(outputs, targets)]
         if isinstance(targets, bool) or not isinstance(targets, numbers.Real):
             raise ValueError(f"target{path} must be a number, got {targets!r}")
         target = float(targets)
@@ -52,7 +60,7 @@ def _pairs(outputs: Outputs, targets: Any, path: str = "") -> list[tuple[Value, 
         )
     if not outputs:
         raise ValueError("no outputs: a loss needs at least one")
-    pairs: list[tuple[Value, float]] = []
+    pairs: list[tuple[Value, Target]] = []
     for i, (output, target) in enumerate(zip(outputs, targets)):
         pairs.extend(_pairs(output, target, f"{path}[{i}]"))
     return pairs
@@ -76,8 +84,8 @@ def l1(outputs: Outputs, targets: Targets) -> Value:
     return _total(d.max(-d) for d in differences) * (1.0 / len(differences))
 
 
-def _label(y: float, where: str) -> float:
-    if y not in (-1.0, 1.0):
+def _label(y: Target, where: str) -> Target:
+    if not isinstance(y, Value) and y not in (-1.0, 1.0):
         raise ValueError(f"hinge label {y!r}{where} must be -1 or +1 (map 0/1 labels with 2*y - 1)")
     return y
 
@@ -89,7 +97,9 @@ def hinge(scores: Outputs, labels: Targets, margin: float = 1.0) -> Value:
     return _total(terms) * (1.0 / len(pairs))
 
 
-def _class_index(target: Any, n_classes: int) -> int:
+def _class_index(target: Any, n_classes: int) -> int | Value:
+    if isinstance(target, Value):
+        return target  # a traced class index: see _pick
     if isinstance(target, bool) or not isinstance(target, numbers.Real):
         raise ValueError(f"class index {target!r} must be an int in 0..{n_classes - 1}")
     index = float(target)
@@ -101,7 +111,7 @@ def _class_index(target: Any, n_classes: int) -> int:
     return int(index)
 
 
-def _samples(scores: Sequence[Any], targets: Any) -> list[tuple[list[Value], int]]:
+def _samples(scores: Sequence[Any], targets: Any) -> list[tuple[list[Value], int | Value]]:
     """One sample (list of Values, index) or a batch (list of lists, indices) as a list of pairs."""
     if not isinstance(scores, Sequence) or not scores:
         raise ValueError(f"scores must be a non-empty list of Values, got {scores!r}")
@@ -123,14 +133,32 @@ def _samples(scores: Sequence[Any], targets: Any) -> list[tuple[list[Value], int
     return samples
 
 
+def _one_hot(y: Value, n_classes: int) -> list[Value]:
+    """For a class index y given as a Value: relu(1 - |y - j|) for each class j, which is 1 for
+    j = y and 0 for every other whole number j. The graph is the same whatever y is."""
+    return [(1.0 - abs(y - float(j))).relu() for j in range(n_classes)]
+
+
+def _pick(row: list[Value], y: int | Value) -> Value:
+    """The score of class y: ``row[y]``; for a Value y, the one-hot weighted sum of the row."""
+    if isinstance(y, Value):
+        return _total(w * s for w, s in zip(_one_hot(y, len(row)), row))
+    return row[y]
+
+
 def multiclass_hinge(scores: Sequence[Any], target: Any, margin: float = 1.0) -> Value:
     """Multiclass SVM loss: L_i = sum over j != y of max(0, s_j - s_y + margin), batch mean."""
     per_sample = []
     for row, y in _samples(scores, target):
         if len(row) < 2:
             raise ValueError(f"multiclass_hinge needs at least 2 scores per sample, got {len(row)}")
-        offset = margin - row[y]  # s_j - s_y + margin = s_j + offset
-        per_sample.append(_total((s + offset).relu() for j, s in enumerate(row) if j != y))
+        offset = margin - _pick(row, y)  # s_j - s_y + margin = s_j + offset
+        if isinstance(y, Value):  # every class, the true one weighted 0
+            others = _one_hot(y, len(row))
+            terms = ((s + offset).relu() * (1.0 - w) for w, s in zip(others, row))
+        else:
+            terms = ((s + offset).relu() for j, s in enumerate(row) if j != y)
+        per_sample.append(_total(terms))
     return _total(per_sample) * (1.0 / len(per_sample))
 
 
@@ -154,7 +182,7 @@ def _log_sum_exp(logits: list[Value]) -> Value:
 def cross_entropy(logits: Sequence[Any], target: Any) -> Value:
     """-log softmax(z)_y = log sum_j e^z_j - z_y, via log-sum-exp (finite at logits of +-1000);
     batch mean. d/dz_j = p_j - [j = y]."""
-    per_sample = [_log_sum_exp(row) - row[y] for row, y in _samples(logits, target)]
+    per_sample = [_log_sum_exp(row) - _pick(row, y) for row, y in _samples(logits, target)]
     return _total(per_sample) * (1.0 / len(per_sample))
 
 
@@ -163,7 +191,7 @@ def binary_cross_entropy_with_logits(logits: Outputs, targets: Targets) -> Value
     (one independent yes/no per output: multi-label). The softplus gate keeps it finite."""
     pairs = _pairs(logits, targets)
     for i, (_, t) in enumerate(pairs):
-        if not 0.0 <= t <= 1.0:
+        if not isinstance(t, Value) and not 0.0 <= t <= 1.0:
             raise ValueError(f"target {t!r} at {i} must be in [0, 1] (a probability or 0/1 label)")
     return _total(z.softplus() + z * -t for z, t in pairs) * (1.0 / len(pairs))
 

@@ -4,6 +4,7 @@ stability at large logits, and clear errors for bad targets."""
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import pytest
@@ -217,3 +218,47 @@ def test_other_bad_inputs() -> None:
         losses.mse([], [])
     with pytest.raises(ValueError, match="at least one parameter"):
         losses.l2([])
+
+
+@pytest.mark.parametrize(
+    "name", ["cross_entropy", "multiclass_hinge", "hinge", "mse", "l1", "squared_error", "bce"]
+)
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_targets_given_as_values_give_the_same_loss_and_gradients(
+    name: str, data: st.DataObject
+) -> None:
+    """A compiled training step passes its targets as Values: the loss and its gradients with
+    respect to the outputs must be those of plain-number targets."""
+    rows = data.draw(
+        st.lists(st.lists(finite_floats(-3, 3), min_size=3, max_size=3), min_size=1, max_size=4)
+    )
+    if name in ("cross_entropy", "multiclass_hinge"):
+        targets: list[Any] = data.draw(
+            st.lists(st.integers(0, 2), min_size=len(rows), max_size=len(rows))
+        )
+    elif name == "hinge":
+        targets = [[data.draw(st.sampled_from([-1.0, 1.0])) for _ in row] for row in rows]
+    elif name == "bce":
+        targets = [[data.draw(finite_floats(0, 1)) for _ in row] for row in rows]
+    else:
+        targets = [[data.draw(finite_floats(-3, 3)) for _ in row] for row in rows]
+    loss = {
+        "bce": losses.binary_cross_entropy_with_logits,
+    }.get(name) or getattr(losses, name)
+    results = []
+    for as_values in (False, True):
+        outputs = [[Value(v) for v in row] for row in rows]
+        given = targets
+        if as_values:
+            given = [
+                [Value(float(t)) for t in target]
+                if isinstance(target, list)
+                else Value(float(target))
+                for target in targets
+            ]
+        out = loss(outputs, given)
+        out.backward()
+        results.append((out.data, [v.grad for row in outputs for v in row]))
+    assert results[1][0] == pytest.approx(results[0][0], rel=1e-12, abs=1e-12)
+    assert results[1][1] == pytest.approx(results[0][1], rel=1e-12, abs=1e-12)
