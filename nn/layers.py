@@ -182,6 +182,10 @@ class Dropout(Module):
             raise ValueError(f"the dropout probability p must be in [0, 1), got {p!r}")
         self._rng = make_rng(seed)
 
+    def replayable(self) -> bool:
+        """A new random mask on every call in training: not replayable then."""
+        return not self.training or self.p == 0.0
+
     def forward(self, x: Any) -> Any:
         if not self.training or self.p == 0.0:
             return x

@@ -99,6 +99,12 @@ class Module:
         """This module and every module inside it, each once, in walk order."""
         return [self, *(m for _, m in _walk(self) if isinstance(m, Module))]
 
+    def replayable(self) -> bool:
+        """Whether the graph of a call is the same every time, so that ``nn.fit(...,
+        compile=True)`` may record it once and replay it: False for a module that draws something
+        new on every call (dropout's random mask, in training)."""
+        return True
+
     def train(self, mode: bool = True) -> Module:
         """Set ``.training`` on this module and every module inside it; returns the module."""
         if not isinstance(mode, bool):

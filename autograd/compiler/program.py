@@ -51,13 +51,11 @@ class Pass:
     def finite(self) -> bool:
         """True when every number in it is finite (and none is complex)."""
         try:
-            parts = [
-                np.asarray(x, dtype=float).ravel()
-                for x in (self.value, *self.argument_grads, *self.closed_grads, *self.aux)
-            ]
+            parts = [self.value, self.argument_grads, self.closed_grads, *self.aux]
+            arrays = [np.asarray(p, dtype=float) for p in parts]
         except (TypeError, ValueError):  # a complex number
             return False
-        return all(bool(np.isfinite(p).all()) for p in parts)
+        return all(bool(np.isfinite(a).all()) for a in arrays)
 
 
 class Program:

@@ -174,3 +174,54 @@ def test_train_step_matches_a_plain_step_exactly() -> None:
     assert value == total.data
     for p, q in zip(stepped.parameters(), plain.parameters()):
         assert p.data == q.data and p.grad == q.grad
+
+
+@pytest.mark.parametrize("loss_name", ["cross_entropy", "multiclass_hinge"])
+def test_a_compiled_step_gives_the_interpreted_parameters(loss_name: str) -> None:
+    """Three steps of fit with compile=True and without: the same losses and parameters."""
+    X, y = nn.data.make_spirals(30, n_classes=3, seed=0)
+    loss = getattr(losses, loss_name)
+    results = []
+    for compile_ in (False, True):
+        model = nn.MLP(2, [8, 3], seed=1)
+        optimizer = nn.SGD(model.parameters(), lr=0.3, momentum=0.5)
+        history = nn.fit(
+            model, loss, optimizer, (X, y), epochs=3, batch_size=8, seed=2, progress=False,
+            compile=compile_,
+        )  # fmt: skip
+        results.append((history, [p.data for p in model.parameters()]))
+    (plain, plain_params), (compiled, compiled_params) = results
+    assert compiled.loss == pytest.approx(plain.loss, rel=1e-12)
+    assert compiled.accuracy == plain.accuracy
+    assert compiled_params == pytest.approx(plain_params, rel=1e-12, abs=1e-12)
+
+
+def test_a_compiled_step_with_labels_of_plus_minus_one_and_a_regulariser() -> None:
+    X, y = nn.data.make_moons(20, noise=0.1, seed=0)
+    labels = 2 * y - 1
+    results = []
+    for compile_ in (False, True):
+        model = nn.MLP(2, [8, 8, 1], seed=3)
+
+        def loss(scores: list, targets: list, model: nn.MLP = model) -> Value:
+            return losses.hinge(scores, targets) + 1e-4 * losses.l2(model.parameters())
+
+        optimizer = nn.SGD(model.parameters(), lr=0.5)
+        for _ in range(3):
+            nn.train_step(model, loss, optimizer, X.tolist(), labels.tolist(), compile=compile_)
+        results.append([p.data for p in model.parameters()])
+    assert results[1] == pytest.approx(results[0], rel=1e-12, abs=1e-12)
+
+
+def test_compile_refuses_dropout_in_training_and_bad_targets() -> None:
+    model = nn.Sequential(nn.Linear(2, 4, seed=0), nn.Dropout(0.5, seed=0), nn.Linear(4, 2, seed=1))
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+    rows, targets = [[0.5, -1.0], [1.0, 2.0]], [0, 1]
+    with pytest.raises(ValueError, match="Dropout.*eval"):
+        nn.train_step(model, losses.cross_entropy, optimizer, rows, targets, compile=True)
+    model.eval()
+    nn.train_step(model, losses.cross_entropy, optimizer, rows, targets, compile=True)
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match="out of range"):
+        nn.train_step(model, losses.cross_entropy, optimizer, rows, [0, 7], compile=True)
+    assert [p.data for p in model.parameters()] == before  # nothing was updated

@@ -1,0 +1,98 @@
+"""A training step recorded once and replayed: what ``nn.train_step(..., compile=True)`` runs.
+
+The step is a function of the batch's numbers: the inputs, then the targets. It builds the
+model's outputs for the batch, applies the loss, and returns the loss with the outputs beside it
+(for the accuracy). :func:`autograd.compile` traces it on the first batch of a given shape and
+replays it on every later one; the model's parameters are the Values it closes over, so their
+gradients land in ``.grad`` as ``backward()`` would put them there, and the optimizer's updates
+are read on every call.
+
+The targets reach the loss as Values, so the graph is the same for every batch of that shape
+(:mod:`nn.losses` picks a class index's score by one-hot weights). They are checked with the loss
+itself on every step, on the step's outputs as plain numbers.
+"""
+
+from __future__ import annotations
+
+import math
+import weakref
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from autograd import Program, Value, compile, no_grad
+
+_PROGRAMS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Program]] = (
+    weakref.WeakKeyDictionary()
+)
+"""For each model, its compiled steps, by loss and by the shapes of the inputs and targets."""
+
+
+_MODULES: weakref.WeakKeyDictionary[Any, list[Any]] = weakref.WeakKeyDictionary()
+"""For each model, its modules (found once: walking a model takes milliseconds)."""
+
+
+def _check_replayable(model: Any) -> None:
+    modules = _MODULES.get(model)
+    if modules is None:
+        modules = _MODULES[model] = model.modules() if hasattr(model, "modules") else []
+    for module in modules:
+        if not module.replayable():
+            raise ValueError(
+                f"{type(module).__name__} draws something new on every call (in training, a "
+                "dropout mask), so a compiled step would replay the first one: train without "
+                "compile=True, or switch it off (model.eval(), or p=0)"
+            )
+
+
+def _step(model: Any, loss: Callable[..., Any], inputs: Any, targets: Any) -> Callable[..., Any]:
+    """The step as a function of the batch's numbers, inputs then targets."""
+    n_inputs = math.prod(inputs)
+
+    def step(*numbers: Value) -> tuple[Value, list[Any]]:
+        xs = np.array(numbers[:n_inputs], dtype=object).reshape(inputs).tolist()
+        ys = np.array(numbers[n_inputs:], dtype=object).reshape(targets).tolist()
+        outputs = [model(x) for x in xs]
+        return loss(outputs, ys), outputs
+
+    step.__name__ = f"step of {getattr(loss, '__name__', 'loss')}"
+    return step
+
+
+def program(model: Any, loss: Callable[..., Any], inputs: Any, targets: Any) -> Program:
+    """The compiled step for this model, loss and batch shape (made on first use)."""
+    try:
+        programs = _PROGRAMS.setdefault(model, {})
+    except TypeError:
+        raise TypeError(
+            f"compile=True keeps the compiled step with the model, and a {type(model).__name__} "
+            "cannot be referred to weakly; use an nn.Module or a plain function"
+        ) from None
+    key = (loss, inputs, targets)
+    if key not in programs:
+        programs[key] = compile(_step(model, loss, inputs, targets), argnums=(), has_aux=True)
+    return programs[key]
+
+
+def step(
+    model: Any, loss: Callable[..., Any], inputs: Any, targets: Any
+) -> tuple[float, list[Any]]:
+    """One compiled forward and backward pass: the loss as a float and the outputs as numbers
+    (the parameters' gradients are added to their ``.grad``)."""
+    x, y = np.asarray(inputs, dtype=float), np.asarray(targets, dtype=float)
+    compiled = program(model, loss, x.shape, y.shape)
+    _check_replayable(model)
+    (value, outputs), _ = compiled(*x.ravel().tolist(), *y.ravel().tolist())
+    with no_grad():  # the loss checks the targets (a class index in range, a label of +-1)
+        loss(_as_values(outputs), targets)
+    return value, outputs
+
+
+def _as_values(outputs: Any) -> Any:
+    if isinstance(outputs, list):
+        return [_as_values(o) for o in outputs]
+    return Value(outputs)
+
+
+__all__ = ["program", "step"]
