@@ -222,15 +222,16 @@ SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 
 
-def prose(path: Path) -> list[tuple[int, str]]:
-    """The document's lines outside fenced blocks, with inline code removed: (number, line)."""
+def prose(path: Path, code: bool = False) -> list[tuple[int, str]]:
+    """The document's lines outside fenced blocks, (number, line); inline code removed unless
+    ``code`` (a heading's anchor keeps the text of its inline code)."""
     lines, inside = [], False
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.startswith("```"):
             inside = not inside
             continue
         if not inside:
-            lines.append((number, re.sub(r"`[^`]*`", "", line)))
+            lines.append((number, line if code else re.sub(r"`[^`]*`", "", line)))
     return lines
 
 
@@ -238,7 +239,7 @@ def anchors(path: Path) -> set[str]:
     """GitHub's anchors for the document's headings: lower case, punctuation dropped,
     spaces as hyphens, a repeated heading numbered -1, -2, ..."""
     found: set[str] = set()
-    for _, line in prose(path):
+    for _, line in prose(path, code=True):
         match = HEADING.match(line)
         if match:
             text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", match.group(1))

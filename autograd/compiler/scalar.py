@@ -26,6 +26,7 @@ the staged code of the lecture notes. Every formula is the op's rule run on symb
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
 from autograd import functions as fn
@@ -97,9 +98,10 @@ def source(t: Trace) -> str:
     for node in gates:
         lines.append(f"    {names[node]} = {code(traced[node].output, {})}")
     if gates:
-        checked = ", ".join(names[node] for node in gates)
-        lines.append(f"    if not isfinite(sum(({checked},))):")
-        lines.append("        return None  # a result that is not finite: the caller finds which")
+        results = [names[node] for node in gates]
+        total = " + ".join(results) if len(results) <= 100 else f"sum(({', '.join(results)}))"
+        lines.append(f"    if not isfinite({total}):  # an overflow: the interpreter names the gate")
+        lines.append("        return None")
     lines.append("    # backward")
     wanted = t.differentiable
     grad: dict[Value, str] = {}
@@ -120,13 +122,19 @@ def source(t: Trace) -> str:
             else:
                 grad[parent] = "d" + names[parent]
                 lines.append(f"    {grad[parent]} = {contribution}")
-    argument_grads = "".join(f"{grad.get(a, '0.0')}, " for a in t.arguments)
-    closed_grads = "".join(f"{grad.get(c, '0.0')}, " for c in t.closed)
-    returned = f"{_named(t.root, names)}, ({argument_grads.rstrip()}), ({closed_grads.rstrip()})"
+    argument_grads = _tuple(grad.get(a, "0.0") for a in t.arguments)
+    closed_grads = _tuple(grad.get(c, "0.0") for c in t.closed)
+    returned = f"{_named(t.root, names)}, {argument_grads}, {closed_grads}"
     if t.aux:
-        returned += f", ({''.join(f'{_named(a, names)}, ' for a in t.aux).rstrip()})"
+        returned += f", {_tuple(_named(a, names) for a in t.aux)}"
     lines.append(f"    return {returned}")
     return "\n".join(lines) + "\n"
+
+
+def _tuple(items: Iterable[str]) -> str:
+    """A tuple display: ``(a, b)``, ``(a,)``, ``()``."""
+    items = list(items)
+    return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
 
 
 def _named(node: Value, names: dict[Value, str]) -> str:
