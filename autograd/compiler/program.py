@@ -30,6 +30,7 @@ from autograd.checks import as_float
 from autograd.compiler import scalar, source, vector
 from autograd.compiler.trace import Trace, flatten, parameter_names, trace
 from autograd.functional import Argnums, _select
+from autograd.grad_mode import TraceError
 from autograd.graph import gradient_error, gradient_steps
 from autograd.value import Value
 
@@ -58,8 +59,31 @@ class Pass:
         return all(bool(np.isfinite(a).all()) for a in arrays)
 
 
+@dataclass(frozen=True)
+class Signature:
+    """What a program needs to know of its graph once its code is written: the arguments'
+    names, the Values ``f`` closed over, how to rebuild the aux values, how many gates."""
+
+    names: list[str]
+    closed: list[Value]
+    rebuild: Callable[..., Any]
+    aux: int
+    gates: int
+
+    @classmethod
+    def of(cls, t: Trace) -> Signature:
+        names = [t.names[a] for a in t.arguments]
+        return cls(names, t.closed, t.rebuild, len(t.aux), len(t.gates))
+
+
 class Program:
-    """``f`` compiled: see :func:`compile`."""
+    """``f`` compiled: see :func:`compile`.
+
+    Once the code for a kind of call is written, the program keeps that code and what it reads,
+    not the recorded graph (a graph takes about 150 bytes a gate): ``trace``, ``source`` and
+    writing the code for the other kind of call record ``f`` again, on the first call's
+    arguments.
+    """
 
     def __init__(
         self, f: Callable[..., Any], argnums: Argnums = None, has_aux: bool = False
@@ -70,7 +94,9 @@ class Program:
         self.argnums = argnums
         self.has_aux = has_aux
         self.__name__ = f"compile({getattr(f, '__name__', 'f')})"
-        self._trace: Trace | None = None
+        self._values: list[float] | None = None  # the first call's arguments
+        self._trace: Trace | None = None  # the recorded graph, while code is being written
+        self._signature: Signature | None = None
         self._scalar: Callable[..., Any] | None = None
         self._plans: dict[bool, vector.Plan] = {}
 
@@ -78,10 +104,34 @@ class Program:
 
     @property
     def trace(self) -> Trace:
-        """The recorded graph (after the first call)."""
+        """The recorded graph (recorded again, on the first call's arguments, if the program let
+        go of it)."""
         if self._trace is None:
-            raise RuntimeError(f"{self.__name__} has not been called yet: nothing is traced")
+            if self._values is None:
+                raise RuntimeError(f"{self.__name__} has not been called yet: nothing is traced")
+            self._record(self._values)
+        assert self._trace is not None
         return self._trace
+
+    @property
+    def signature(self) -> Signature:
+        if self._signature is None:
+            raise RuntimeError(f"{self.__name__} has not been called yet: nothing is traced")
+        return self._signature
+
+    def _record(self, values: list[float]) -> None:
+        indices, _ = _select(self.argnums, len(values))
+        names = parameter_names(self.f, len(values))
+        recorded = trace(self.f, values, names, indices, self.has_aux)
+        signature = Signature.of(recorded)
+        if self._signature is not None and (
+            signature.closed != self._signature.closed or signature.gates != self._signature.gates
+        ):
+            raise TraceError(
+                f"{self.__name__}: f built another graph than on its first call; compile needs "
+                "a function that builds the same graph every time"
+            )
+        self._trace, self._signature = recorded, signature
 
     @property
     def source(self) -> str:
@@ -95,7 +145,7 @@ class Program:
         return self._plan(batched=True).source
 
     def __repr__(self) -> str:
-        size = "not traced yet" if self._trace is None else f"{len(self._trace.gates)} gates"
+        size = "not traced yet" if self._signature is None else f"{self._signature.gates} gates"
         return f"<{self.__name__}: {size}>"
 
     # -- calling -------------------------------------------------------------------------------
@@ -114,28 +164,29 @@ class Program:
             return self._call_batch(args)
         return self._call_floats([as_float(a, f"argument {i}") for i, a in enumerate(args)])
 
-    def _traced(self, values: list[float]) -> tuple[Trace, list[int], bool]:
-        """The trace (made on the first call), the argument indices asked for, and whether one
-        gradient (not a tuple) is returned."""
-        indices, single = _select(self.argnums, len(values))
-        if self._trace is None:
-            names = parameter_names(self.f, len(values))
-            self._trace = trace(self.f, values, names, indices, self.has_aux)
-        elif len(values) != len(self._trace.arguments):
+    def _traced(self, values: list[float]) -> tuple[Signature, list[int], bool]:
+        """The signature (the graph is recorded on the first call), the argument indices asked
+        for, and whether one gradient (not a tuple) is returned."""
+        if self._values is None:
+            self._record(values)
+            self._values = values
+        elif len(values) != len(self._values):
             raise TypeError(
-                f"{self.__name__} was traced with {len(self._trace.arguments)} argument(s), "
+                f"{self.__name__} was traced with {len(self._values)} argument(s), "
                 f"got {len(values)}"
             )
-        return self._trace, indices, single
+        indices, single = _select(self.argnums, len(values))
+        return self.signature, indices, single
 
     def _plan(self, batched: bool) -> vector.Plan:
         if batched not in self._plans:
             self._plans[batched] = vector.Plan(self.trace, batched)
+            self._trace = None  # the code is written: let go of the graph
         return self._plans[batched]
 
     def _answer(self, result: Pass, indices: list[int], single: bool, shape: Any) -> Any:
         """Add the closed-over gradients to ``.grad``; the value, aux and gradients to return."""
-        _add_to_grad(self.trace.closed, [float(g) for g in result.closed_grads])
+        _add_to_grad(self.signature.closed, [float(g) for g in result.closed_grads])
 
         def shaped(x: Any) -> Any:
             if shape is None:
@@ -146,7 +197,7 @@ class Program:
         grads = [shaped(result.argument_grads[i]) for i in indices]
         value = shaped(result.value)
         if self.has_aux:
-            value = (value, self.trace.rebuild(iter([shaped(a) for a in result.aux])))
+            value = (value, self.signature.rebuild(iter([shaped(a) for a in result.aux])))
         return value, (grads[0] if single else tuple(grads))
 
     def _call_floats(self, xs: list[float]) -> tuple[Any, Any]:
@@ -155,13 +206,14 @@ class Program:
 
     def _run_floats(self, xs: list[float]) -> Pass | None:
         """The compiled pass on floats, or None where a result is not finite."""
-        t = self.trace
-        closed = [leaf.data for leaf in t.closed]
-        if len(t.gates) > SCALAR_LIMIT:
+        signature = self.signature
+        closed = [leaf.data for leaf in signature.closed]
+        if signature.gates > SCALAR_LIMIT:
             result = self._plan(batched=False).run(xs, closed)
         else:
             if self._scalar is None:
-                self._scalar = source.load(scalar.source(t), "program", scalar.NAMESPACE)
+                self._scalar = source.load(scalar.source(self.trace), "program", scalar.NAMESPACE)
+                self._trace = None  # the code is written: let go of the graph
             result = self._scalar(*xs, closed)
         return None if result is None else Pass(*result)
 
@@ -178,8 +230,8 @@ class Program:
     def _interpreted(self, xs: list[float]) -> Pass:
         """The call made by the interpreter: ``f`` on Values, then the reference backward into a
         dict (no ``.grad`` touched). Raises the interpreter's errors, naming the gate."""
-        t = self.trace
-        inputs = [Value(x, t.names[a]) for x, a in zip(xs, t.arguments)]
+        signature = self.signature
+        inputs = [Value(x, name) for x, name in zip(xs, signature.names)]
         out: Any = self.f(*inputs)
         aux_values: list[Value] = []
         if self.has_aux:
@@ -187,11 +239,11 @@ class Program:
             aux_values, _ = flatten(extra, self.__name__)
         aux = [a.data for a in aux_values]
         if not isinstance(out, Value):
-            return Pass(float(out), [0.0] * len(inputs), [0.0] * len(t.closed), aux)
+            return Pass(float(out), [0.0] * len(inputs), [0.0] * len(signature.closed), aux)
         grads: dict[Value, float] = {}
         for _ in gradient_steps(out, 1.0, grads):
             pass
-        wanted = [grads.get(x, 0.0) for x in (*inputs, *t.closed)]
+        wanted = [grads.get(x, 0.0) for x in (*inputs, *signature.closed)]
         if not all(math.isfinite(g) for g in wanted):
             raise gradient_error(out, grads)
         return Pass(out.data, wanted[: len(inputs)], wanted[len(inputs) :], aux)
@@ -210,9 +262,9 @@ class Program:
         if size == 0:
             raise ValueError(f"{self.__name__}: the arguments are empty (shape {shape})")
         flat = [np.broadcast_to(a, shape).reshape(size) for a in arrays]
-        t, indices, single = self._traced([float(a[0]) for a in flat])
+        signature, indices, single = self._traced([float(a[0]) for a in flat])
         try:
-            raw = self._plan(batched=True).run(flat, [leaf.data for leaf in t.closed])
+            raw = self._plan(batched=True).run(flat, [leaf.data for leaf in signature.closed])
             result = None if raw is None else Pass(*raw)
         except (ArithmeticError, ValueError, FloatingPointError):
             result = None
@@ -233,7 +285,7 @@ class Program:
             np.array([p.value for p in passes], dtype=float),
             [np.array([p.argument_grads[i] for p in passes]) for i in range(len(flat))],
             list(np.sum([np.asarray(p.closed_grads, dtype=float) for p in passes], axis=0)),
-            [np.array([p.aux[j] for p in passes]) for j in range(len(self.trace.aux))],
+            [np.array([p.aux[j] for p in passes]) for j in range(self.signature.aux)],
         )
 
 

@@ -100,7 +100,8 @@ def source(t: Trace) -> str:
     if gates:
         results = [names[node] for node in gates]
         total = " + ".join(results) if len(results) <= 100 else f"sum(({', '.join(results)}))"
-        lines.append(f"    if not isfinite({total}):  # an overflow: the interpreter names the gate")
+        check = f"    if not isfinite({total}):"
+        lines.append(f"{check}  # an overflow: the interpreter names the gate")
         lines.append("        return None")
     lines.append("    # backward")
     wanted = t.differentiable

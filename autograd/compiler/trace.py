@@ -140,14 +140,19 @@ def _value(result: Any, what: str) -> Value:
 
 def flatten(nested: Any, what: str) -> tuple[list[Value], Callable[[Iterator[Any]], Any]]:
     """The Values of a Value, a number, or lists and tuples of them, in order, and a function
-    that builds the same nesting from an iterator of numbers (one per Value)."""
+    that builds the same nesting from an iterator of numbers (one per Value). The function keeps
+    only the nesting, not the Values (nor the graphs behind them)."""
     if isinstance(nested, (list, tuple)):
         parts = [flatten(item, what) for item in nested]
+        values = [v for part, _ in parts for v in part]
+        rebuilds = [rebuild for _, rebuild in parts]
         kind = type(nested)
-        return [v for values, _ in parts for v in values], lambda numbers: kind(
-            rebuild(numbers) for _, rebuild in parts
-        )
-    return [_value(nested, what)], lambda numbers: next(numbers)
+        return values, lambda numbers: kind(rebuild(numbers) for rebuild in rebuilds)
+    return [_value(nested, what)], _next
+
+
+def _next(numbers: Iterator[Any]) -> Any:
+    return next(numbers)
 
 
 RESERVED = frozenset(

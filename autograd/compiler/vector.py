@@ -139,10 +139,29 @@ class Group:
 
 
 class Plan:
-    """The graph of a :class:`~autograd.compiler.trace.Trace` as numpy code over groups.
-
-    ``batched``: the arguments are arrays of one sample per element (else: floats).
+    """The graph of a :class:`~autograd.compiler.trace.Trace` as numpy code over groups:
+    ``source``, and ``run``. ``batched``: the arguments are arrays of one sample per element
+    (else: floats). The plan keeps its code and the index arrays the code reads, not the graph
+    it was written from.
     """
+
+    def __init__(self, t: Trace, batched: bool) -> None:
+        writer = Writer(t, batched)
+        self.batched = batched
+        self.source = writer.source
+        self.namespace = writer.namespace
+        self.program = loader.load(self.source, "program", self.namespace)
+
+    def run(self, arguments: Sequence[Any], closed: Sequence[float]) -> Any:
+        """The pass on ``arguments`` (floats, or arrays of one length): ``(value, argument
+        gradients, closed-over gradients[, aux])``, or None where a result is not finite."""
+        with np.errstate(all="ignore"):
+            return self.program(arguments, closed)
+
+
+class Writer:
+    """Writes a plan's code: groups the graph's nodes, gathers their inputs, scatters their
+    gradients."""
 
     def __init__(self, t: Trace, batched: bool) -> None:
         self.trace = t
@@ -157,7 +176,6 @@ class Plan:
         self.namespace["C"] = np.array([c.data for c in self.constants], dtype=float)
         self._serial = 0
         self.source = self._source()
-        self.program = loader.load(self.source, "program", self.namespace)
 
     # -- grouping ---------------------------------------------------------------------------------
 
@@ -393,14 +411,6 @@ class Plan:
         terms = " + ".join("x" if s == 1 else "w*x" for s in sizes[:3])
         more = f" + ... ({len(sizes)} terms)" if len(sizes) > 3 else ""
         return f"{k} x sum {terms}{more}"
-
-    # -- running ----------------------------------------------------------------------------------
-
-    def run(self, arguments: Sequence[Any], closed: Sequence[float]) -> Any:
-        """The pass on ``arguments`` (floats, or arrays of one length): ``(value, argument
-        gradients, closed-over gradients)``, or None where a result is not finite."""
-        with np.errstate(all="ignore"):
-            return self.program(arguments, closed)
 
 
 def scatter(target: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
