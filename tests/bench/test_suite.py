@@ -20,6 +20,7 @@ TINY = Plan(
     mlp_batch=1,
     memory_chain=200,
     recursion_probe=False,
+    digits=False,
 )
 
 
@@ -31,6 +32,8 @@ def test_a_tiny_plan_measures_every_case_for_every_engine() -> None:
     assert ("moons 2-16-16-1", 4, "step") in cases and ("mlp 64-64-10", 1, "step") in cases
     assert ("moons, 3 in a row", 4, "step") in cases
     assert ("chain", 200, "bytes per op node") in cases
+    assert ("moons step, compiled", 4, "step") in cases
+    assert ("moons step, vectorized", 4, "step") in cases
     for row in results.rows:
         assert row.stats["chainrule"] is not None
         if "micrograd" in results.engines and row.compared:
@@ -56,6 +59,7 @@ def test_main_prints_the_table_and_saves_the_json(
         moons_samples=2,
         mlp_batch=1,
         memory_chain=100,
+        digits=False,
     )
     assert main(["--output", str(tmp_path), "--repeats", "5"], plan=plan) == 0
     out = capsys.readouterr().out
