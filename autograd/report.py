@@ -1,4 +1,11 @@
-"""A plain-text table of a graph: every node's gate, inputs, value and gradient."""
+"""Names for the nodes of a graph, and a plain-text table of it (every node's gate, inputs, value
+and gradient).
+
+:func:`node_names` is the one naming of a graph that the diagrams, the stepper's captions and
+:func:`summary` share: a node's label if it has one, a constant's number, and ``n1``, ``n2``, ...
+for the other nodes in topological order (skipping any name a label already takes), so the same
+graph always gets the same names.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +15,21 @@ from autograd.value import Value
 
 
 def node_names(root: Value) -> dict[Value, str]:
-    """A name per node: its label, a constant's number, else ``n<k>`` in topological order."""
+    """A name per node: its label, a constant's number, else ``n1``, ``n2``, ... in order."""
+    order = topological_order(root)
+    taken = {node.label for node in order if node.label}
     names: dict[Value, str] = {}
-    for k, node in enumerate(topological_order(root)):
+    count = 0
+    for node in order:
         if node.label:
             names[node] = node.label
         elif node.is_constant:
             names[node] = format_number(node.data)
         else:
-            names[node] = f"n{k}"
+            count += 1
+            while f"n{count}" in taken:
+                count += 1
+            names[node] = f"n{count}"
     return names
 
 
