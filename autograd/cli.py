@@ -79,8 +79,9 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] != ["render"]:
         return build_parser().parse_args(arguments)  # usage, --help, or an unknown command
-    description = {key: value for key, value in RENDER.items() if key != "help"}
-    render = argparse.ArgumentParser(prog=f"{PROGRAM} render", **description)
+    render = argparse.ArgumentParser(
+        prog=f"{PROGRAM} render", description=RENDER["description"], epilog=RENDER["epilog"]
+    )
     _add_render_arguments(render)
     if "--" in arguments:  # an expression starting with '-': options go before the '--'
         args = render.parse_args(arguments[1:])
