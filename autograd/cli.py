@@ -44,7 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROGRAM, description="Draw backprop through an expression, as in the cs231n figures."
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    _add_render_arguments(commands.add_parser("render", **RENDER))
+    render = commands.add_parser(
+        "render", help=RENDER["help"], description=RENDER["description"], epilog=RENDER["epilog"]
+    )
+    _add_render_arguments(render)
     return parser
 
 
