@@ -236,7 +236,7 @@ def test_wires_run_straight_into_their_labels_in_every_direction(rankdir: str) -
     nodes, edges = plain_layout(draw(f, rankdir=rankdir).source)
     inward = {"LR": (-1, 0), "RL": (1, 0), "TB": (0, 1), "BT": (0, -1)}[rankdir]
     checked = 0
-    for tail, head, points in edges:
+    for _, head, points in edges:
         if not head.startswith("w"):
             continue
         x, y, width, height = nodes[head]
