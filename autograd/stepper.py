@@ -65,7 +65,11 @@ def local_formula(step: Step, names: dict[Value, str]) -> str | None:
 
 
 def gate_note(gate: Value) -> str | None:
-    """The gate's pattern in words, from the op table (``mul switches the inputs``), if any."""
+    """The gate's pattern in words, from the op table (``mul switches the inputs``), where it
+    shows: not for a gate with a constant folded in (``*-1`` passes -1 times, it switches
+    nothing one can see)."""
+    if any(parent.is_constant for parent in gate.parents):
+        return None
     note = getattr(getattr(gate, "gate", None), "note", None)
     return note if isinstance(note, str) and note else None
 
