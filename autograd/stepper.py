@@ -75,20 +75,28 @@ def gate_note(gate: Value) -> str | None:
 
 
 def hand_checked(
-    fmt: str, values: Sequence[float], check: Callable[[tuple[str, ...]], bool]
+    fmt: str,
+    operands: Sequence[float],
+    result: float,
+    check: Callable[[tuple[str, ...], str], bool],
 ) -> tuple[str, ...]:
-    """``values`` shown in ``fmt`` with the fewest extra digits for which ``check`` holds."""
+    """The operands and the result of a calculation as shown: the result with as few digits as
+    it can (first as on its wire), each operand with as many more as the shown arithmetic needs
+    to check by hand. A product of two numbers known to 3 digits is known to about 3, so the
+    operands may need more digits than the result (``7.3890561 × -1618.1780 = -11956.81``)."""
     texts: tuple[str, ...] = ()
-    for extra in range(MAX_EXTRA + 1):
-        texts = tuple(number(x, fmt, extra) for x in values)
-        if check(texts):
-            break
-    return texts
+    for result_extra in range(MAX_EXTRA + 1):
+        shown = number(result, fmt, result_extra)
+        for extra in range(MAX_EXTRA + 1):
+            texts = tuple(number(x, fmt, extra) for x in operands)
+            if check(texts, shown):
+                return (*texts, shown)
+    return (*texts, shown)
 
 
 def product_texts(fmt: str, local: float, upstream: float, result: float) -> tuple[str, ...]:
     """local, upstream and their product, shown so that ``local × upstream = result`` checks."""
-    return hand_checked(fmt, (local, upstream, result), lambda t: checks(t[2], (t[0], t[1])))
+    return hand_checked(fmt, (local, upstream), result, lambda t, r: checks(r, (t[0], t[1])))
 
 
 def _listed(parts: list[str]) -> str:
@@ -296,7 +304,8 @@ class Stepper:
         for item in self.scene.items:
             self.names[item.value] = item.name
         self.steps = record_steps(root, self.seed)
-        self.final = {step.input: step.input_grad for step in self.steps}  # the last one counts
+        self.final = {root: self.seed}  # and each input's last running gradient: its total
+        self.final.update({step.input: step.input_grad for step in self.steps})
         self.frames: list[Frame] = []
         forward_at: dict[Value, int] = {}
         if forward:
@@ -401,7 +410,8 @@ class Stepper:
         )
         uses = sum(1 for s in self.steps if s.input is step.input)
         if uses > 1:
-            text += f";  {into} adds up its {uses} gradients"
+            times = "twice" if uses == 2 else f"{uses} times"
+            text += f";  {into} is used {times}: its gradients add up"
         note = gate_note(step.gate)
         return text + (f"  ({note})" if note else "")
 
@@ -472,9 +482,7 @@ class Stepper:
                 new = p.data - lr * g
                 updates[p] = (k - 1, new)
                 old, grad, result = hand_checked(
-                    fmt,
-                    (p.data, g, new),
-                    lambda t: checks(t[2], (t[0], "1"), ("-" + eta, t[1])),
+                    fmt, (p.data, g), new, lambda t, r: checks(r, (t[0], "1"), ("-" + eta, t[1]))
                 )
                 name = self.names[p] if p is item.value else self.short_names[p]
                 parts.append((name, f"{old} − {eta} × {grad} = {result}"))
