@@ -14,7 +14,8 @@ inputs: ``contribution = local x upstream``. The frames, all on one layout:
 
 With ``collapse='neuron'`` a frame is a whole neuron (its forward value, or everything that
 flows back through it). Captions show each number with as many digits as it takes for the shown
-arithmetic to check by hand (``2.000 × 0.1966 = 0.3932``, not ``2.00 × 0.20 = 0.39``). Unknown
+arithmetic to check by hand: ``2.00 × 0.197 = 0.39`` where the upstream 0.1966 is 0.20 on its
+wire (``2.00 × 0.20 = 0.39`` would not check). Unknown
 values and gradients show '?' in cells sized for every number they will show, so nothing moves
 between frames.
 
@@ -58,9 +59,11 @@ MAX_GIF_WORK = 20_000
 
 
 def local_formula(step: Step, names: dict[Value, str]) -> str | None:
-    """The local derivative of ``step`` as a formula in the graph's names (``q`` for d(q z)/dz),
-    read from the gate's rule; None where the rule gives none (the caption then shows the number
-    alone)."""
+    """The local derivative of ``step`` as a formula in the graph's names (``q`` for d(q z)/dz).
+
+    This is the one place a caption's formula comes from. The op table holds no formula text for
+    local derivatives, so it returns None and the caption shows the number alone:
+    ``∂f/∂z = 3.00`` (with a formula: ``∂f/∂z = q = 3.00``)."""
     return None
 
 
@@ -233,13 +236,19 @@ def _update_parameters(
         chosen = list(update.params)
     if lr <= 0:
         raise ValueError(f"the learning rate must be positive, got {lr!r}")
-    in_graph = set(order)
     if chosen is None:
-        return lr, [n for n in order if n.is_leaf and not n.is_constant and n.label]
+        found = [n for n in order if n.is_leaf and not n.is_constant and n.label]
+        if not found:
+            raise ValueError("the graph has no labelled leaves to update: pass params=[...]")
+        return lr, found
     for p in chosen:
         if not isinstance(p, Value) or not p.is_leaf or p.is_constant:
             raise ValueError(f"params must be leaf Values (the parameters), got {p!r}")
-    return lr, [p for p in chosen if p in in_graph]
+    in_graph = set(order)
+    found = [p for p in chosen if p in in_graph]
+    if not found:
+        raise ValueError("none of the parameters to update is in the graph of the stepper's root")
+    return lr, found
 
 
 class Stepper:

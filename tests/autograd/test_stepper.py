@@ -237,6 +237,10 @@ def test_update_takes_an_sgd_optimizer_and_refuses_other_rules() -> None:
         Stepper(loss, update=0.1, params=[loss])
     with pytest.raises(ValueError, match="give update= too"):
         Stepper(loss, params=model.parameters())
+    with pytest.raises(ValueError, match="none of the parameters to update is in the graph"):
+        Stepper(loss, update=0.1, params=[Value(1.0, "elsewhere")])
+    with pytest.raises(ValueError, match="no labelled leaves"):
+        Stepper(Value(1.0) * 2.0, update=0.1)
 
 
 def test_collapsed_networks_step_neuron_by_neuron() -> None:
