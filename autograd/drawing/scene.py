@@ -33,8 +33,9 @@ from autograd.value import Value
 DEFAULT_MAX_NODES = 500
 MAX_WIRE_SPAN = 8_000
 """The most wire length (in columns crossed, summed over the wires) a drawing may need. dot's time
-grows with its square: at 4,851 it took 4.3 s, at 9,591 15 s and at 14,196 26 s (``python -m
-bench.drawing``, a 2-core machine); far beyond, dot takes minutes or crashes."""
+grows with its square: ``python -m bench.drawing`` measured 2-4 s at 4,851, 8 s at 7,750, 12-15 s
+at 9,591 and 21-26 s at 14,196 (a shared 2-core machine); far beyond, dot takes minutes or
+crashes."""
 
 
 @dataclass(frozen=True, eq=False)
