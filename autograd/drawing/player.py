@@ -24,13 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from string import Template
-from typing import TYPE_CHECKING, Union
+from typing import Union
 
 from autograd.drawing.cells import Cell, Picture
+from autograd.drawing.draw import Style, render
 from autograd.drawing.labels import escape
-
-if TYPE_CHECKING:
-    from autograd.drawing.draw import Style
 
 MARK = "#fd{:04x}"  # the background that names cell number k in the layout's render
 MAX_CELLS = 0x10000
@@ -88,8 +86,6 @@ class Layout:
     @classmethod
     def build(cls, drawing: Style, first: Picture, widths: dict[str, float]) -> Layout:
         """Render ``drawing`` once, each cell marked, and find every cell and gate in the SVG."""
-        from autograd.drawing.draw import render
-
         keys = list(first.cells)
         if len(keys) > MAX_CELLS:
             raise ValueError(f"a drawing with {len(keys)} cells is too large for one page")
