@@ -204,14 +204,12 @@ class Record:
             if self.look.across:
                 sizes = {key: max(column.values()) for key in keys}
             boxes.append(self._box(keys, picture, sizes, marks, port=member.id))
-        if self.look.across:
-            body = "<TR>" + "".join(f"<TD>{box}</TD>" for box in boxes) + "</TR>"
-            span = f' COLSPAN="{len(boxes)}"'
-        else:
-            body = "".join(f"<TR><TD>{box}</TD></TR>" for box in boxes)
-            span = ""
-        title = f"<TR><TD{span}>{escape(cluster)}</TD></TR>"
+        title = f"<TD>{escape(cluster)}</TD>"
+        if self.look.across:  # the name beside the boxes: wires come in at their tops
+            rows = "<TR>" + title + "".join(f"<TD>{box}</TD>" for box in boxes) + "</TR>"
+        else:  # the name above them: wires come in at their sides
+            rows = f"<TR>{title}</TR>" + "".join(f"<TR><TD>{box}</TD></TR>" for box in boxes)
         return (
             f'<TABLE BORDER="1" STYLE="rounded,dashed" COLOR="{CLUSTER_COLOUR}" CELLBORDER="0" '
-            f'CELLSPACING="6" CELLPADDING="0">{title}{body}</TABLE>'
+            f'CELLSPACING="6" CELLPADDING="0">{rows}</TABLE>'
         )
