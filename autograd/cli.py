@@ -1,27 +1,40 @@
 """The command line: ``python -m autograd render "(x+y)*z" x=-2 y=5 z=-4 -o graph.svg``.
 
 Also installed as ``chainrule``. The expression is parsed with a whitelist (see
-:mod:`autograd.expression`), never evaluated as Python. Exit status 0 on success, 2 when the
-command line is wrong (a rejected expression, a missing or malformed value; nothing is written),
-1 when the diagram cannot be made (no ``dot`` program, a file that cannot be written).
+:mod:`autograd.expression`), never evaluated as Python; common slips get a hint in plain words
+(``x^2``: use ** for powers; ``2x``: write 2*x). Options may come before or after the
+``name=value`` list. Exit status 0 on success, 2 when the command line is wrong (a rejected
+expression, a missing or malformed value; nothing is written), 1 when the diagram cannot be made
+(no ``dot`` program, a file that cannot be written).
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from autograd.drawing.diagram import SOURCE_SUFFIXES, DotNotFoundError
+from autograd.drawing.diagram import SOURCE_SUFFIXES, DotNotFoundError, check_dpi
 from autograd.drawing.draw import draw
-from autograd.expression import ALLOWED, ExpressionError, parse, parse_bindings
+from autograd.expression import ALLOWED, Expression, ExpressionError, parse, parse_bindings
 from autograd.stepper import Stepper
 from autograd.value import Value
 
 PROGRAM = "chainrule"
 DIAGRAM_SUFFIXES = (".svg", ".png", ".pdf", ".dot", ".gv")
 STEPS_SUFFIXES = (".html", ".gif")
+NUMBER_THEN_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?)([A-Za-z_(])")
+RENDER = {
+    "help": "draw an expression's graph with its values and gradients",
+    "description": (
+        "Compute EXPRESSION at the given values, run backward, and draw it. EXPRESSION may "
+        f"use {ALLOWED}. Options may come before or after the NAME=NUMBER values. An "
+        "expression starting with '-' goes after '--'."
+    ),
+    "epilog": 'example: chainrule render "(x+y)*z" x=-2 y=5 z=-4 -o graph.svg --steps steps.html',
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -31,14 +44,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     render = commands.add_parser(
-        "render",
-        help="draw an expression's graph with its values and gradients",
-        description=(
-            "Compute EXPRESSION at the given values, run backward, and draw it. EXPRESSION may "
-            f"use {ALLOWED}. An expression starting with '-' goes after '--'."
-        ),
-        epilog='example: chainrule render "(x+y)*z" x=-2 y=5 z=-4 -o graph.svg --steps steps.html',
+        "render", help=RENDER["help"], description=RENDER["description"], epilog=RENDER["epilog"]
     )
+    _add_render_arguments(render)
+    return parser
+
+
+def _add_render_arguments(render: argparse.ArgumentParser) -> None:
     render.add_argument("expression", help='for example "(x+y)*z"')
     render.add_argument("values", nargs="*", metavar="NAME=NUMBER", help="for example x=-2")
     render.add_argument(
@@ -51,13 +63,52 @@ def build_parser() -> argparse.ArgumentParser:
         "--steps", type=Path, help="also write the backprop stepper: .html (player) or .gif"
     )
     render.add_argument("--style", choices=("circuit", "record"), default="circuit")
-    render.add_argument("--fmt", default=".2f", help="number format, for example .2f or g")
+    render.add_argument(
+        "--fmt", default="auto", help="number format: auto (0.73, -0.0042), or for example .2f or g"
+    )
     render.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR")
     render.add_argument("--heat", action="store_true", help="wire width and colour by |gradient|")
     render.add_argument(
         "--forward-only", action="store_true", help="do not run backward (gradients show '?')"
     )
-    return parser
+    render.add_argument(
+        "--dpi", type=float, help="resolution of a .png diagram or .gif stepper (96 by default)"
+    )
+
+
+def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line, read with options allowed before or after the NAME=NUMBER values."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] != ["render"]:
+        return build_parser().parse_args(arguments)  # usage, --help, or an unknown command
+    render = argparse.ArgumentParser(
+        prog=f"{PROGRAM} render", description=RENDER["description"], epilog=RENDER["epilog"]
+    )
+    _add_render_arguments(render)
+    if "--" in arguments:  # an expression starting with '-': options go before the '--'
+        args = render.parse_args(arguments[1:])
+    else:
+        args = render.parse_intermixed_args(arguments[1:])
+    args.command = "render"
+    return args
+
+
+def _parse(text: str) -> Expression:
+    """The checked expression; the usual slips explained in plain words."""
+    try:
+        return parse(text)
+    except ExpressionError:
+        if "^" in text:
+            raise ExpressionError(
+                "use ** for powers (x**2): ^ is not a power in Python expressions"
+            ) from None
+        slip = NUMBER_THEN_NAME.search(text)
+        if slip:
+            number, name = slip.groups()
+            raise ExpressionError(
+                f"write {number}*{name} for a number times something, not {number}{name}"
+            ) from None
+        raise
 
 
 def _check_suffix(path: Path | None, allowed: tuple[str, ...], option: str) -> None:
@@ -69,7 +120,7 @@ def _render(args: argparse.Namespace) -> dict[Path | None, bytes]:
     """Everything to write, by path (None: stdout), computed before anything is written."""
     _check_suffix(args.output, DIAGRAM_SUFFIXES, "-o")
     _check_suffix(args.steps, STEPS_SUFFIXES, "--steps")
-    expression = parse(args.expression)
+    expression = _parse(args.expression)
     bound = parse_bindings(args.values)
     unused = [name for name in bound if name not in expression.names]
     if unused:
@@ -84,6 +135,7 @@ def _render(args: argparse.Namespace) -> dict[Path | None, bytes]:
         root.label = "f"
     options = {"style": args.style, "fmt": args.fmt, "rankdir": args.rankdir}
     try:
+        check_dpi(args.dpi)
         stepper = Stepper(root, **options) if args.steps else None
         if not args.forward_only:
             root.backward()
@@ -92,21 +144,24 @@ def _render(args: argparse.Namespace) -> dict[Path | None, bytes]:
         raise ExpressionError(str(error)) from None
 
     outputs: dict[Path | None, bytes] = {}
+    if stepper is not None:  # first: a GIF too long to make is refused before any rendering
+        if args.steps.suffix.lower() == ".gif":
+            try:
+                outputs[args.steps] = stepper.gif(dpi=args.dpi)
+            except ValueError as error:
+                raise ExpressionError(str(error)) from None
+        else:
+            outputs[args.steps] = stepper.html(f"{args.expression}").encode("utf-8")
     if args.output is None or args.output.suffix.lower() in SOURCE_SUFFIXES:
         outputs[args.output] = diagram.source.encode("utf-8")
     else:
-        outputs[args.output] = diagram.pipe(format=args.output.suffix.lower()[1:])
-    if stepper is not None:
-        if args.steps.suffix.lower() == ".gif":
-            outputs[args.steps] = stepper.gif()
-        else:
-            outputs[args.steps] = stepper.html(f"{args.expression}").encode("utf-8")
+        outputs[args.output] = diagram.rendered(args.output.suffix.lower()[1:], args.dpi)
     return outputs
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     try:
         outputs = _render(args)
     except ExpressionError as error:

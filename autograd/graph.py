@@ -59,15 +59,23 @@ def topological_order(root: Value) -> list[Value]:
 
 
 def node_names(root: Value) -> dict[Value, str]:
-    """A name per node: its label, a constant's number, else ``n<k>`` in topological order."""
+    """A name per node: its label, a constant's number, else ``n1``, ``n2``, ... in topological
+    order (skipping names a label already took). Diagrams, captions, ``summary`` and compiled code
+    all call a node by this name."""
+    order = topological_order(root)
+    taken = {node.label for node in order if node.label}
     names: dict[Value, str] = {}
-    for k, node in enumerate(topological_order(root)):
+    count = 0
+    for node in order:
         if node.label:
             names[node] = node.label
         elif node.is_constant:
             names[node] = format_number(node.data)
         else:
-            names[node] = f"n{k}"
+            count += 1
+            while f"n{count}" in taken:
+                count += 1
+            names[node] = f"n{count}"
     return names
 
 

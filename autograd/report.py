@@ -1,4 +1,11 @@
-"""A plain-text table of a graph: every node's gate, inputs, value and gradient."""
+"""Names for the nodes of a graph, and a plain-text table of it (every node's gate, inputs, value
+and gradient).
+
+:func:`node_names` is the one naming of a graph that the diagrams, the stepper's captions and
+:func:`summary` share: a node's label if it has one, a constant's number, and ``n1``, ``n2``, ...
+for the other nodes in topological order (skipping any name a label already takes), so the same
+graph always gets the same names.
+"""
 
 from __future__ import annotations
 

@@ -1,33 +1,208 @@
-"""``Stepper``: backward one edge at a time, as pictures (Jupyter widget, HTML page, GIF).
+"""``Stepper``: backprop as pictures, one step per frame (HTML page, GIF, Jupyter widget).
 
 Each step of :func:`autograd.graph.backward_steps` passes gradient from a gate to one of its
-inputs: ``contribution = upstream x local``. Frame 0 shows the forward values and the seed on the
-output wire; frame k shows the gradients known after k steps, the gate of step k highlighted
-(with its upstream wire) and the wire that receives the contribution, and a caption
-``upstream 0.20 x local 1.00 = 0.20``. Unknown gradients show '?', in cells sized for their final
-numbers, so every frame has the same layout.
+inputs: ``contribution = local x upstream``. The frames, all on one layout:
+
+1. with ``forward=True``, the forward pass first: the inputs, then one gate per frame computing
+   its value (``n2 = w1 * x1 = -3.00 * -2.00 = 6.00``);
+2. the backward pass: the seed on the output, then one (gate, input) step per frame, the gate and
+   the wire receiving its gradient highlighted, with a caption in the lectures' order, [local] x
+   [upstream] = contribution: ``* → z:  ∂f/∂z = 3.00;  local × upstream = 3.00 × 1.00 = 3.00``,
+   and the gate's pattern where it has one (add distributes, mul switches, max routes);
+3. a frame summarising the final gradients;
+4. with ``update=``, one frame per parameter showing ``w ← w − η·∂f/∂w`` with the numbers.
+
+With ``collapse='neuron'`` a frame is a whole neuron (its forward value, or everything that
+flows back through it). Captions show each number with as many digits as it takes for the shown
+arithmetic to check by hand: ``2.00 × 0.197 = 0.39`` where the upstream 0.1966 is 0.20 on its
+wire (``2.00 × 0.20 = 0.39`` would not check). Unknown
+values and gradients show '?' in cells sized for every number they will show, so nothing moves
+between frames.
 
 The steps are computed once, when the Stepper is made; the graph's ``.grad`` values are then put
-back exactly as they were (run ``backward()`` yourself for the final gradients). Steps into
-constants (the ``-1`` of ``*-1``), which are not drawn, are left out.
+back exactly as they were and no ``.data`` is changed (the update frames only show the update).
+Steps into constants (the ``-1`` of ``*-1``), which are not drawn, are left out.
 """
 
 from __future__ import annotations
 
+import numbers
+import textwrap
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from autograd.drawing.diagram import Diagram
-from autograd.drawing.draw import check_style, render_scene
-from autograd.drawing.labels import number, text_width
+from autograd import formula
+from autograd.drawing.cells import Picture, cell_widths
+from autograd.drawing.diagram import Diagram, check_dpi
+from autograd.drawing.draw import check_style, make_style, render
+from autograd.drawing.grouping import Collapse, find_grouping, short_name
+from autograd.drawing.labels import DEFAULT_FMT, MAX_EXTRA, checks, number, text_width
 from autograd.drawing.look import Highlight, Look
-from autograd.drawing.player import gif_bytes, html_page
-from autograd.drawing.scene import DEFAULT_MAX_NODES, build_scene
+from autograd.drawing.player import Layout, gif_bytes, html_page
+from autograd.drawing.scene import DEFAULT_MAX_NODES, Item, build_scene
+from autograd.files import write_atomic
 from autograd.graph import Step, backward_steps, topological_order
+from autograd.ops import format_number
+from autograd.report import node_names
 from autograd.value import Value, as_float
 
 TITLE = "chainrule: backprop step by step"
+CAPTION_WRAP = 110  # characters per caption line in the frames' own pictures (GIF, notebook)
+LISTED = 8  # names listed in a caption before "... and N more"
+MAX_GIF_WORK = 20_000
+"""A GIF renders every frame with dot: at most this many frames x drawn nodes (about a minute)."""
+
+
+# -- captions -------------------------------------------------------------------------------------
+
+
+def local_formula(step: Step, names: dict[Value, str]) -> str | None:
+    """The local derivative of ``step`` as a formula in the graph's names: the op's rule run on
+    symbols (:mod:`autograd.formula`), so ``q`` for d(q z)/dz and ``1 - t * t`` for a tanh gate
+    t. None where the formula is a plain number (the 1 of ``+``): the caption's number says it."""
+    gate = step.gate
+    inputs = [parent.data if parent.is_constant else names[parent] for parent in gate.parents]
+    text = formula.derivatives(gate.gate, inputs, names[gate])[step.index]
+    try:
+        float(text)
+    except ValueError:
+        return text
+    return None
+
+
+def gate_note(gate: Value) -> str | None:
+    """The gate's pattern in words, from the op table (``mul switches the inputs``), where it
+    shows: not for a gate with a constant folded in (``*-1`` passes -1 times, it switches
+    nothing one can see)."""
+    if any(parent.is_constant for parent in gate.parents):
+        return None
+    note = getattr(getattr(gate, "gate", None), "note", None)
+    return note if isinstance(note, str) and note else None
+
+
+def hand_checked(
+    fmt: str,
+    operands: Sequence[float],
+    result: float,
+    check: Callable[[tuple[str, ...], str], bool],
+) -> tuple[str, ...]:
+    """The operands and the result of a calculation as shown: the result with as few digits as
+    it can (first as on its wire), each operand with as many more as the shown arithmetic needs
+    to check by hand. A product of two numbers known to 3 digits is known to about 3, so the
+    operands may need more digits than the result (``7.3890561 × -1618.1780 = -11956.81``)."""
+    texts: tuple[str, ...] = ()
+    for result_extra in range(MAX_EXTRA + 1):
+        shown = number(result, fmt, result_extra)
+        for extra in range(MAX_EXTRA + 1):
+            texts = tuple(number(x, fmt, extra) for x in operands)
+            if check(texts, shown):
+                return (*texts, shown)
+    return (*texts, shown)
+
+
+def product_texts(fmt: str, local: float, upstream: float, result: float) -> tuple[str, ...]:
+    """local, upstream and their product, shown so that ``local × upstream = result`` checks."""
+    return hand_checked(fmt, (local, upstream), result, lambda t, r: checks(r, (t[0], t[1])))
+
+
+def _listed(parts: list[str]) -> str:
+    shown = ", ".join(parts[:LISTED])
+    return shown + (f" and {len(parts) - LISTED} more" if len(parts) > LISTED else "")
+
+
+def _operand(node: Value, names: dict[Value, str], fmt: str, values: bool) -> str:
+    if node.is_constant:
+        return format_number(node.data)
+    return number(node.data, fmt) if values else names[node]
+
+
+def _grouped(operand: str) -> str:
+    """A negative number in brackets, where a sign would be misread: ``(-0.51)**2``."""
+    return f"({operand})" if operand.startswith("-") else operand
+
+
+def forward_expression(node: Value, names: dict[Value, str], fmt: str, values: bool) -> str:
+    """How a gate computes its value, in names or in numbers: ``w1 * x1``, ``exp(n5)``,
+    ``1/n7``, ``n4**2``, ``max(a, b)``."""
+    symbol = node.op
+    args = [_operand(p, names, fmt, values) for p in node.parents]
+    if len(args) == 2 and not symbol[-1:].isalnum():
+        return f"{args[0]} {symbol} {args[1]}"
+    if len(args) == 1 and symbol.startswith("*"):
+        return f"{_grouped(args[0])}{symbol}"
+    if len(args) == 1 and "x" in symbol and not symbol.isalpha():
+        return symbol.replace("x", _grouped(args[0]))
+    return f"{symbol}({', '.join(args)})"
+
+
+# -- what each frame knows -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One frame: its phase ('forward', 'backward', 'summary' or 'update'), how far forward,
+    backward and the update have got, what is marked, and its caption. ``values``: gates computed
+    (None: all); ``steps``: backward steps taken (None: backward has not started); ``updates``:
+    update frames done."""
+
+    phase: str
+    values: int | None
+    steps: int | None
+    updates: int
+    highlight: Highlight | None
+    caption: str
+
+
+class Timeline:
+    """When each number appears (what a :class:`Known` reads): ``forward``, the forward frame that
+    computes each gate; ``steps``, the backward steps in frame order; ``final``, each node's
+    gradient from this backward pass; ``updates``, each parameter's update frame and new value."""
+
+    def __init__(
+        self,
+        root: Value,
+        seed: float,
+        forward: dict[Value, int],
+        steps: list[Step],
+        final: dict[Value, float],
+        updates: dict[Value, tuple[int, float]],
+    ) -> None:
+        self.root, self.seed, self.forward, self.updates = root, seed, forward, updates
+        self.edges = {(s.gate, s.index): (k, s.contribution) for k, s in enumerate(steps)}
+        self.totals = {s.input: (k + 1, final[s.input]) for k, s in enumerate(steps)}
+
+
+class Known:
+    """The values and gradients one frame shows (the drawing's ``Gradients``)."""
+
+    def __init__(self, timeline: Timeline, frame: Frame) -> None:
+        self.timeline, self.frame = timeline, frame
+
+    def value(self, node: Value) -> float | None:
+        t, f = self.timeline, self.frame
+        update = t.updates.get(node)
+        if update is not None and update[0] < f.updates:
+            return update[1]
+        if f.values is not None and t.forward.get(node, 0) > f.values:
+            return None
+        return node.data
+
+    def node(self, value: Value) -> float | None:
+        t, steps = self.timeline, self.frame.steps
+        if steps is None:
+            return None
+        if value is t.root:
+            return t.seed
+        known = t.totals.get(value)
+        return known[1] if known is not None and known[0] <= steps else None
+
+    def edge(self, gate: Value, index: int) -> float | None:
+        steps = self.frame.steps
+        known = self.timeline.edges.get((gate, index))
+        return known[1] if steps is not None and known is not None and known[0] < steps else None
 
 
 def record_steps(root: Value, grad: float) -> list[Step]:
@@ -40,70 +215,308 @@ def record_steps(root: Value, grad: float) -> list[Step]:
             node.grad = g
 
 
-class StepGradients:
-    """The gradients known after the first ``k`` steps (the seed on the root from the start).
-
-    A wire's gradient is known once its step has run; a node's total once every step into it has
-    (it is then the running gradient the last of those steps recorded).
-    """
-
-    def __init__(self, root: Value, seed: float, steps: list[Step], k: int) -> None:
-        self.root = root
-        self.seed = seed
-        self.edges = {(id(s.gate), s.index): s.contribution for s in steps[:k]}
-        pending: dict[int, int] = {}
-        for s in steps:
-            pending[id(s.input)] = pending.get(id(s.input), 0) + 1
-        self.totals: dict[int, float] = {}
-        for s in steps[:k]:
-            pending[id(s.input)] -= 1
-            if pending[id(s.input)] == 0:
-                self.totals[id(s.input)] = s.input_grad
-
-    def node(self, value: Value) -> float | None:
-        if value is self.root:
-            return self.seed
-        return self.totals.get(id(value))
-
-    def edge(self, gate: Value, index: int) -> float | None:
-        return self.edges.get((id(gate), index))
+def _update_parameters(
+    update: Any, params: Sequence[Value] | None, order: list[Value]
+) -> tuple[float, list[Value]]:
+    """The learning rate and the parameters (in the graph) that ``update=`` shows."""
+    if isinstance(update, bool) or not (
+        isinstance(update, numbers.Real) or hasattr(update, "params")
+    ):
+        raise ValueError(
+            f"update must be a learning rate (a positive number) or an optimizer with .params "
+            f"and .lr (nn.SGD), got {update!r}"
+        )
+    if isinstance(update, numbers.Real):
+        lr = as_float(update, "update (the learning rate)")
+        chosen = params
+    else:
+        if getattr(update, "momentum", None) != 0 or getattr(update, "weight_decay", 0) != 0:
+            raise ValueError(
+                f"update= shows plain gradient descent, w ← w − η·∂L/∂w; {update!r} updates "
+                "differently (momentum, weight decay or adaptive steps). Pass "
+                "nn.SGD(params, lr) or the learning rate as a number"
+            )
+        lr = as_float(update.lr, "the optimizer's lr")
+        if params is not None:
+            raise ValueError("give params= only with a learning rate; an optimizer has its own")
+        chosen = list(update.params)
+    if lr <= 0:
+        raise ValueError(f"the learning rate must be positive, got {lr!r}")
+    if chosen is None:
+        found = [n for n in order if n.is_leaf and not n.is_constant and n.label]
+        if not found:
+            raise ValueError("the graph has no labelled leaves to update: pass params=[...]")
+        return lr, found
+    for p in chosen:
+        if not isinstance(p, Value) or not p.is_leaf or p.is_constant:
+            raise ValueError(f"params must be leaf Values (the parameters), got {p!r}")
+    in_graph = set(order)
+    found = [p for p in chosen if p in in_graph]
+    if not found:
+        raise ValueError("none of the parameters to update is in the graph of the stepper's root")
+    return lr, found
 
 
 class Stepper:
-    """Backprop of ``root``'s graph, one (gate, input) step per frame.
+    """Backprop of ``root``'s graph, one step per frame; see the module docstring.
 
     >>> from autograd import Value
     >>> x, y, z = Value(-2.0, "x"), Value(5.0, "y"), Value(-4.0, "z")
     >>> stepper = Stepper((x + y) * z)
-    >>> len(stepper), stepper.caption(1)
-    (5, 'step 1 of 4: * → +: upstream 1.00 x local -4.00 = -4.00')
+    >>> len(stepper)
+    6
+    >>> print(stepper.caption(2))  # doctest: +NORMALIZE_WHITESPACE
+    step 2 of 4: * → z:  ∂n2/∂z = 3.00;  local × upstream = 3.00 × 1.00 = 3.00
+      (mul switches the inputs)
 
-    ``len(stepper)`` counts frames: frame 0 (the seed) and one per step. Options as in
-    :func:`autograd.draw`: ``style``, ``fmt``, ``rankdir``, ``max_nodes``; ``grad`` is the seed.
+    * ``forward=True``: first the forward pass, gate by gate.
+    * ``update``: a learning rate (plain gradient descent on ``params``, by default on every
+      labelled leaf) or an optimizer with ``.params`` and ``.lr`` doing plain gradient descent
+      (``nn.SGD(model.parameters(), lr=0.1)``): final frames show ``w ← w − η·∂L/∂w``.
+    * ``collapse='neuron'``: one box per neuron, one frame per neuron (see :func:`autograd.draw`).
+    * ``grad``: the seed. ``style``, ``fmt``, ``rankdir``, ``names`` (``'all'`` by default: every
+      gate named on its wire, as the captions name it), ``short_names``, ``max_nodes`` as for
+      :func:`autograd.draw`.
     """
 
     def __init__(
         self,
         root: Value,
         *,
+        forward: bool = False,
+        update: Any = None,
+        params: Sequence[Value] | None = None,
+        collapse: Collapse = None,
         grad: float = 1.0,
-        style: str = "circuit",
-        fmt: str = ".2f",
+        style: str | None = None,
+        fmt: str = DEFAULT_FMT,
         rankdir: str = "LR",
+        names: str = "all",
+        short_names: bool = False,
         max_nodes: int = DEFAULT_MAX_NODES,
     ) -> None:
-        self.style = check_style(style, None)
-        self.scene = build_scene(root, None, max_nodes)
+        if forward not in (True, False):
+            raise ValueError(f"forward must be True or False, got {forward!r}")
+        chosen = check_style(style, collapse)
+        self.look = Look(fmt=fmt, rankdir=rankdir, names=names)
+        self.scene = build_scene(root, collapse, max_nodes, short_names)
+        self.drawing = make_style(self.scene, self.look, chosen)
         self.root = root
         self.seed = as_float(grad, "backward grad")
+        order = topological_order(root)
+        update_plan = None
+        if update is not None:
+            update_plan = _update_parameters(update, params, order)
+        elif params is not None:
+            raise ValueError("params= says what update= changes: give update= too")
+        self.names = node_names(root)
+        grouping = find_grouping(collapse)
+        self.short_names = {
+            node: short_name(node, grouping) or self.names[node] for node in order if node.is_leaf
+        }
+        if short_names:
+            self.names.update(self.short_names)
+        for item in self.scene.items:
+            self.names[item.value] = item.name
         self.steps = record_steps(root, self.seed)
-        final = StepGradients(root, self.seed, self.steps, len(self.steps))
-        self.look = Look(fmt=fmt, rankdir=rankdir, sizing=final)
-        self.captions = [self._caption(k) for k in range(len(self))]
-        self.caption_width = max(text_width(c) for c in self.captions)
+        self.final = {root: self.seed}  # and each input's last running gradient: its total
+        self.final.update({step.input: step.input_grad for step in self.steps})
+        self.frames: list[Frame] = []
+        forward_at: dict[Value, int] = {}
+        if forward:
+            self._forward_frames(forward_at)
+        ordered = self._backward_frames()
+        self._summary_frame(len(ordered))
+        updates: dict[Value, tuple[int, float]] = {}
+        if update_plan is not None:
+            self._update_frames(*update_plan, len(ordered), updates)
+        for node, owner in self.scene.owner.items():
+            if owner.value in forward_at:
+                forward_at[node] = forward_at[owner.value]
+        self.timeline = Timeline(root, self.seed, forward_at, ordered, self.final, updates)
+
+    # -- the frames --------------------------------------------------------------------------------
+
+    def _forward_frames(self, forward_at: dict[Value, int]) -> None:
+        fmt, names = self.look.fmt, self.names
+        computed = [item for item in self.scene.items if item.kind != "input"]
+        inputs = [item for item in self.scene.items if item.kind == "input"]
+        listed = _listed([f"{i.name} = {number(i.value.data, fmt)}" for i in inputs])
+        total = len(computed)
+        self.frames.append(
+            Frame("forward", 0, None, 0, None, f"forward 0 of {total}: the inputs: {listed}")
+        )
+        for k, item in enumerate(computed, 1):
+            node = item.value
+            forward_at[node] = k
+            if item.kind == "neuron":
+                links = [link for link in self.scene.links if link.target is item]
+                sources = _listed([link.source.name for link in links])
+                text = f"{item.name} = {number(node.data, fmt)}, computed from {sources}"
+                edges = frozenset(edge for link in links for edge in link.edges)
+            else:
+                text = (
+                    f"{names[node]} = {forward_expression(node, names, fmt, False)} = "
+                    f"{forward_expression(node, names, fmt, True)} = {number(node.data, fmt)}"
+                )
+                edges = frozenset(
+                    (node, i) for i, p in enumerate(node.parents) if not p.is_constant
+                )
+            mark = Highlight(node, to_nodes=frozenset({node}), from_edges=edges)
+            self.frames.append(
+                Frame("forward", k, None, 0, mark, f"forward {k} of {total}: {text}")
+            )
+
+    def _groups(self) -> list[list[Step]]:
+        """The backward steps a frame each shows: one step, or (collapsed) a whole neuron."""
+        groups: dict[object, list[Step]] = {}
+        for k, step in enumerate(self.steps):
+            owner = self.scene.owner.get(step.gate)
+            item = self.scene.by_value.get(step.gate)
+            if owner is None and item is not None and item.kind == "neuron":
+                owner = item
+            groups.setdefault(owner if owner is not None else k, []).append(step)
+        return list(groups.values())
+
+    def _backward_frames(self) -> list[Step]:
+        """Add the seed frame and one frame per step (or neuron); the steps in frame order."""
+        root_name = self.names[self.root]
+        seed = number(self.seed, self.look.fmt)
+        groups = self._groups()
+        total = len(groups)
+        self.frames.append(
+            Frame(
+                "backward", None, 0, 0, Highlight(to_nodes=frozenset({self.root})),
+                f"step 0 of {total}: backward starts at the output: ∂{root_name}/∂{root_name} "
+                f"= {seed}",
+            )
+        )  # fmt: skip
+        ordered: list[Step] = []
+        for k, group in enumerate(groups, 1):
+            ordered.extend(group)
+            gate = group[0].gate
+            owner = self.scene.owner.get(gate) or self.scene.by_value[gate]
+            if owner.kind == "neuron":
+                text, mark = self._neuron_caption(owner, group)
+            else:
+                (step,) = group
+                text = self._step_caption(step)
+                mark = Highlight(
+                    step.gate,
+                    to_edges=frozenset({(step.gate, step.index)}),
+                    from_nodes=frozenset({step.gate}),
+                )
+            self.frames.append(
+                Frame("backward", None, len(ordered), 0, mark, f"step {k} of {total}: {text}")
+            )
+        return ordered
+
+    def _step_caption(self, step: Step) -> str:
+        names, fmt = self.names, self.look.fmt
+        local, upstream, contribution = product_texts(
+            fmt, step.local, step.upstream, step.contribution
+        )
+        out, into = names[step.gate], names[step.input]
+        formula = local_formula(step, names)
+        derivative = f"∂{out}/∂{into} = " + (f"{formula} = " if formula else "") + local
+        text = (
+            f"{self.scene.by_value[step.gate].text} → {into}:  {derivative};  local × upstream "
+            f"= {local} × {upstream} = {contribution}"
+        )
+        uses = sum(1 for s in self.steps if s.input is step.input)
+        if uses > 1:
+            times = "twice" if uses == 2 else f"{uses} times"
+            text += f";  {into} is used {times}: its gradients add up"
+        note = gate_note(step.gate)
+        return text + (f"  ({note})" if note else "")
+
+    def _neuron_caption(self, item: Item, group: list[Step]) -> tuple[str, Highlight]:
+        """What flows back through one neuron, and what to mark."""
+        fmt, node = self.look.fmt, item.value
+        upstream = group[0].upstream
+        text = f"{item.name}: upstream {number(upstream, fmt)}"
+        if item.pre is not None:
+            step = next(s for s in group if s.gate is node and s.input is item.pre)
+            local, up, pre = product_texts(fmt, step.local, step.upstream, step.contribution)
+            text += (
+                f";  through its {node.op} gate: local × upstream = {local} × {up} = {pre} at its "
+                "pre-activation"
+            )
+        drawn = [s for s in group if s.input in self.scene.by_value]
+        if item.dead:
+            text += ";  dead for this input: nothing flows back"
+        else:
+            contributions = {(s.gate, s.index): s.contribution for s in drawn}
+            parts = [
+                f"{link.source.name} {number(sum(contributions[e] for e in link.edges), fmt)}"
+                for link in self.scene.links
+                if link.target is item
+            ]
+            hidden = {
+                s.input for s in group if s.input.is_leaf and s.input not in self.scene.by_value
+            }
+            text += f";  back to {_listed(parts)}" if parts else ""
+            text += f" and to its {len(hidden)} parameters" if hidden else ""
+        mark = Highlight(
+            node,
+            to_edges=frozenset((s.gate, s.index) for s in drawn),
+            from_nodes=frozenset({node}),
+        )
+        return text, mark
+
+    def _summary_frame(self, steps: int) -> None:
+        fmt, root_name = self.look.fmt, self.names[self.root]
+        leaves = [item for item in self.scene.items if item.kind == "input"]
+        parts = [
+            f"∂{root_name}/∂{item.name} = {number(self.final.get(item.value, 0.0), fmt)}"
+            for item in leaves
+            if item.value is not self.root
+        ]
+        text = f"backward done: {_listed(parts)}" if parts else "backward done"
+        self.frames.append(Frame("summary", None, steps, 0, None, text))
+
+    def _update_frames(
+        self,
+        lr: float,
+        params: list[Value],
+        steps: int,
+        updates: dict[Value, tuple[int, float]],
+    ) -> None:
+        fmt, root_name = self.look.fmt, self.names[self.root]
+        eta = repr(lr)
+        batches: dict[Item, list[Value]] = {}
+        for p in params:
+            item = self.scene.item_of(p)
+            if item is not None:
+                batches.setdefault(item, []).append(p)
+        total = len(batches)
+        for k, (item, batch) in enumerate(batches.items(), 1):
+            parts = []
+            for p in batch:
+                g = self.final.get(p, 0.0)
+                new = p.data - lr * g
+                updates[p] = (k - 1, new)
+                old, grad, result = hand_checked(
+                    fmt, (p.data, g), new, lambda t, r: checks(r, (t[0], "1"), ("-" + eta, t[1]))
+                )
+                name = self.names[p] if p is item.value else self.short_names[p]
+                parts.append((name, f"{old} − {eta} × {grad} = {result}"))
+            if item.value in batch:
+                ((name, numbers_),) = parts
+                text = f"{name} ← {name} − η·∂{root_name}/∂{name} = {numbers_}"
+                mark = Highlight(to_nodes=frozenset({item.value}))
+            else:
+                listed = ";  ".join(f"{name} ← {numbers_}" for name, numbers_ in parts)
+                text = f"{item.name}: w ← w − η·∂{root_name}/∂w for each parameter:  {listed}"
+                mark = Highlight(item.value, to_nodes=frozenset({item.value}))
+            self.frames.append(
+                Frame("update", None, steps, k, mark, f"update {k} of {total}: {text}")
+            )
+
+    # -- frames as pictures ------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self.steps) + 1
+        return len(self.frames)
 
     def _index(self, k: int) -> int:
         if isinstance(k, bool) or not isinstance(k, int) or not -len(self) <= k < len(self):
@@ -112,66 +525,87 @@ class Stepper:
             )
         return k % len(self)
 
-    def _name(self, node: Value) -> str:
-        item = self.scene.by_value[node]
-        return item.name or item.text
-
-    def _caption(self, k: int) -> str:
-        n, fmt = len(self.steps), self.look.fmt
-        if k == 0:
-            seed = number(self.seed, fmt)
-            return f"step 0 of {n}: backward starts with gradient {seed} at the output"
-        s = self.steps[k - 1]
-        return (
-            f"step {k} of {n}: {self.scene.by_value[s.gate].text} → {self._name(s.input)}: "
-            f"upstream {number(s.upstream, fmt)} x local {number(s.local, fmt)} "
-            f"= {number(s.contribution, fmt)}"
-        )
-
     def caption(self, k: int) -> str:
-        """What frame ``k`` shows, in words: ``... upstream 0.20 x local 1.00 = 0.20``."""
-        return self.captions[self._index(k)]
+        """What frame ``k`` shows, in words."""
+        return self.frames[self._index(k)].caption
+
+    def picture(self, k: int) -> Picture:
+        """The cells and fills of frame ``k``."""
+        frame = self.frames[self._index(k)]
+        return self.drawing.picture(Known(self.timeline, frame), frame.highlight)
+
+    def pictures(self) -> Iterator[Picture]:
+        """Every frame's picture, in order."""
+        return (self.picture(k) for k in range(len(self)))
+
+    @cached_property
+    def widths(self) -> dict[str, float]:
+        """Each cell's width: room for every number it shows in any frame. A cell shows '?', its
+        final number, or (in the update frames) a parameter's new value, so the first and last
+        frame of each phase hold every text a cell takes."""
+        ends: dict[str, list[int]] = {}
+        for k, frame in enumerate(self.frames):
+            ends.setdefault(frame.phase, [k, k])[1] = k
+        chosen = sorted({k for pair in ends.values() for k in pair})
+        return cell_widths((self.picture(k) for k in chosen), self.drawing.minimum_width)
+
+    @cached_property
+    def _caption_size(self) -> tuple[float, int]:
+        wrapped = [self._lines(c) for c in (f.caption for f in self.frames)]
+        width = max(text_width(line) for lines in wrapped for line in lines)
+        return width, max(len(lines) for lines in wrapped)
+
+    @staticmethod
+    def _lines(caption: str) -> list[str]:
+        return textwrap.wrap(caption, CAPTION_WRAP, break_on_hyphens=False) or [""]
 
     def frame(self, k: int) -> Diagram:
-        """The diagram after ``k`` steps (frame 0: only the seed is known)."""
+        """Frame ``k`` as a diagram (its caption under it), laid out as every other frame."""
         k = self._index(k)
-        known = StepGradients(self.root, self.seed, self.steps, k)
-        highlight = None
-        if k > 0:
-            highlight = Highlight(self.steps[k - 1].gate, self.steps[k - 1].index)
-        return render_scene(
-            self.scene,
-            known,
-            self.look,
-            self.style,
-            highlight,
-            self.captions[k],
-            self.caption_width,
+        return render(
+            self.drawing,
+            self.picture(k),
+            self.widths,
+            caption=self._lines(self.frames[k].caption),
+            caption_size=self._caption_size,
         )
 
     @cached_property
-    def svgs(self) -> list[str]:
-        """Every frame rendered to SVG by ``dot`` (computed once)."""
-        return [self.frame(k).pipe(format="svg", encoding="utf-8") for k in range(len(self))]
+    def layout(self) -> Layout:
+        """The drawing laid out once by ``dot``, every changing part marked (see
+        :class:`autograd.drawing.player.Layout`)."""
+        first = self.picture(0)
+        return Layout.build(self.drawing, first, self.widths)
+
+    def svg(self, k: int) -> str:
+        """Frame ``k`` as inline SVG on the shared layout (no caption: it goes beside)."""
+        return self.layout.svg(self.picture(self._index(k)))
 
     def widget(self) -> Any:
-        """A Jupyter widget: the frame, a slider, play and step buttons (needs ipywidgets)."""
+        """A Jupyter widget: the frame, its caption, a slider, play and step buttons (needs
+        ipywidgets)."""
         try:
             import ipywidgets as widgets
         except ImportError:
             raise ImportError(
                 "Stepper.widget() needs ipywidgets: pip install ipywidgets, then restart the kernel"
             ) from None
+        import html
+
         last = len(self) - 1
-        view = widgets.HTML(self.svgs[0])
-        slider = widgets.IntSlider(value=0, min=0, max=last, description="step")
+        view = widgets.HTML(self.svg(0))
+        words = widgets.HTML(f"<p style='font-size:1.2em'>{html.escape(self.caption(0))}</p>")
+        slider = widgets.IntSlider(value=0, min=0, max=last, description="frame")
         play = widgets.Play(value=0, min=0, max=last, interval=1200, description="play")
         widgets.jslink((play, "value"), (slider, "value"))
         previous = widgets.Button(description="◀", layout=widgets.Layout(width="3em"))
         following = widgets.Button(description="▶", layout=widgets.Layout(width="3em"))
 
         def show(change: dict[str, Any]) -> None:
-            view.value = self.svgs[change["new"]]
+            view.value = self.svg(change["new"])
+            words.value = (
+                f"<p style='font-size:1.2em'>{html.escape(self.caption(change['new']))}</p>"
+            )
 
         def step_by(delta: int) -> None:
             slider.value = min(max(slider.value + delta, 0), last)
@@ -179,26 +613,32 @@ class Stepper:
         slider.observe(show, names="value")
         previous.on_click(lambda _: step_by(-1))
         following.on_click(lambda _: step_by(1))
-        return widgets.VBox([widgets.HBox([play, previous, slider, following]), view])
+        return widgets.VBox([widgets.HBox([play, previous, slider, following]), words, view])
 
-    def html(self, title: str = TITLE) -> str:
-        """The self-contained HTML player (every frame as inline SVG) as text."""
-        return html_page(self.svgs, title)
+    def html(self, title: str = TITLE, delay_ms: int = 1200) -> str:
+        """The self-contained HTML player as text: the layout once, each frame as the changes
+        from the one before, captions as HTML text."""
+        return html_page(
+            self.layout, self.pictures(), [f.caption for f in self.frames], title, delay_ms
+        )
 
-    def gif(self, delay_ms: int = 1200) -> bytes:
-        """An animated GIF of every frame, as bytes (needs Pillow)."""
-        return gif_bytes([self.frame(k).pipe(format="png") for k in range(len(self))], delay_ms)
+    def gif(self, delay_ms: int = 1200, dpi: float | None = None) -> bytes:
+        """An animated GIF of every frame, as bytes (needs Pillow; every frame is rendered by
+        dot, so very long steppers are refused: use the HTML page)."""
+        dpi = check_dpi(dpi)
+        work = len(self) * len(self.scene.items)
+        if work > MAX_GIF_WORK:
+            raise ValueError(
+                f"a GIF of {len(self)} frames of {len(self.scene.items)} drawn nodes needs dot to "
+                f"lay out every frame ({work:,} node layouts, more than {MAX_GIF_WORK:,}): write "
+                "the HTML page instead (one layout for every frame), or collapse='neuron'"
+            )
+        return gif_bytes([self.frame(k).rendered("png", dpi) for k in range(len(self))], delay_ms)
 
     def to_html(self, path: str | Path, title: str = TITLE) -> Path:
         """Write the HTML player (slider, play and step buttons, arrow keys) to ``path``."""
-        page = self.html(title)
-        path = Path(path)
-        path.write_text(page, encoding="utf-8")
-        return path
+        return write_atomic(path, self.html(title))
 
-    def to_gif(self, path: str | Path, delay_ms: int = 1200) -> Path:
+    def to_gif(self, path: str | Path, delay_ms: int = 1200, dpi: float | None = None) -> Path:
         """Write an animated GIF of every frame (needs Pillow) to ``path``."""
-        data = self.gif(delay_ms)
-        path = Path(path)
-        path.write_bytes(data)
-        return path
+        return write_atomic(path, self.gif(delay_ms, dpi))

@@ -34,20 +34,19 @@ def sigmoid_circuit_graph() -> Value:
 
 def render(folder: Path, *, png: bool = False, html: bool = True, gif: bool = False) -> list[Path]:
     """Draw both diagrams after backward (SVG, and PNG if asked), and the sigmoid circuit's
-    stepper as an HTML page and/or a GIF, into ``folder``; returns the paths written."""
+    stepper (the forward pass, then backward) as an HTML page and/or a GIF, into ``folder``;
+    returns the paths written."""
     folder.mkdir(parents=True, exist_ok=True)
     chain, circuit = chain_rule_graph(), sigmoid_circuit_graph()
-    stepper = Stepper(circuit)  # before backward: the stepper shows the gradients arriving
+    stepper = Stepper(circuit, forward=True)  # its frames show the numbers arriving
     chain.backward()
     circuit.backward()
-    diagrams = {"chain_rule": draw(chain, fmt="g"), "sigmoid_circuit": draw(circuit, fmt=".2f")}
+    diagrams = {"chain_rule": draw(chain, fmt="g"), "sigmoid_circuit": draw(circuit)}
     written = []
     for name, diagram in diagrams.items():
         written.append(Path(diagram.save(folder / f"{name}.svg")))
         if png:
-            sharp = diagram.copy()
-            sharp.attr(dpi="150")
-            written.append(Path(sharp.save(folder / f"{name}.png")))
+            written.append(Path(diagram.save(folder / f"{name}.png", dpi=150)))
     if html:
         written.append(stepper.to_html(folder / "sigmoid_circuit_steps.html"))
     if gif:

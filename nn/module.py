@@ -20,6 +20,7 @@ from typing import Any, Union
 import numpy as np
 
 from autograd import Value, weighted_sum
+from autograd.drawing import Group, register_grouping
 from nn.init import Initializer, Seed, make_rng
 from nn.init import get as get_initializer
 
@@ -59,6 +60,8 @@ class Module:
       second layer. A standalone Layer is ``layer1`` and a standalone Neuron ``layer1/n1``;
     * data inputs are the Values the user gives, unchanged; plain numbers are turned into leaf
       Values labelled ``x1``, ``x2``, ... (once per call, shared by every neuron of the layer).
+
+    :class:`NeuronGrouping` (registered with drawing as ``'neuron'``) reads these labels for it.
     """
 
     training: bool = True
@@ -431,3 +434,26 @@ class MLP(Module):
             "activation": self.activation,
             "output_activation": self.output_activation,
         }
+
+
+class NeuronGrouping:
+    """How drawings collapse nn's networks, from the naming contract of :class:`Module`: a gate
+    labelled ``"<layer>/<neuron>"`` is a neuron's output (``"layer2/n3"``: neuron n3, third in
+    layer2), and a parameter's dotted name ends in its own (``layers.0.neurons.2.w.0`` is ``w1``,
+    the weight of input x1; ``...b`` is ``b``)."""
+
+    def group(self, node: Value) -> Group | None:
+        layer, slash, neuron = (node.label or "").partition("/")
+        if node.is_leaf or not slash or not layer or not neuron or "/" in neuron:
+            return None
+        number = neuron[1:]
+        return Group(layer, neuron, int(number) if number.isdigit() else 0)
+
+    def short_name(self, node: Value) -> str | None:
+        path = (node.label or "").split(".")
+        if not node.is_leaf or len(path) < 2:
+            return None
+        return f"{path[-2]}{int(path[-1]) + 1}" if path[-1].isdigit() else path[-1]
+
+
+register_grouping("neuron", NeuronGrouping())

@@ -1,10 +1,12 @@
 """The cs231n look: gates as circles, and on every wire its forward value above (green) and the
 gradient flowing back along it below (red).
 
-Each wire is drawn through a small label node: two table rows split by a rule that continues
-the wire, so the value sits above the line and the gradient below it. A node used by several gates
-gets one trunk wire with its total gradient, then one branch wire per use with that use's
-contribution: the branches' gradients add up to the trunk's ("gradients add at branches").
+Each wire is drawn through a small label node: a table of the value, a bar, and the gradient. The
+bar carries the wire through the label (in the wire's colour and width, so a heat-coloured wire
+stays one piece), with the value above it and the gradient below; top to bottom (``rankdir='TB'``)
+the value is left of it and the gradient right. A node used by several gates gets one trunk wire
+with its total gradient, then one branch wire per use with that use's contribution: the branches'
+gradients add up to the trunk's ("gradients add at branches").
 """
 
 from __future__ import annotations
@@ -13,30 +15,32 @@ from dataclasses import dataclass
 
 import graphviz
 
-from autograd.drawing.gradients import Gradients
+from autograd.drawing.cells import NAME_COLOUR, Cell, Picture
+from autograd.drawing.gradients import Gradients, link_gradient
 from autograd.drawing.labels import (
     FONT_SIZE,
     GRAD_COLOUR,
-    UNKNOWN,
     VALUE_COLOUR,
     coloured,
     escape,
     html_label,
-    number,
-    text_width,
+    shown_number,
 )
 from autograd.drawing.look import (
     ACTIVE_GATE,
     ACTIVE_WIRE,
     MIN_WIRE_WIDTH,
     UPSTREAM_WIRE,
+    WIRE_COLOUR,
+    WIRE_WIDTH,
     Highlight,
     Look,
     heat_style,
 )
 from autograd.drawing.scene import Item, Link, Scene
+from autograd.value import Value
 
-NAME_COLOUR = "#333333"
+CELL_HEIGHT = FONT_SIZE + 3
 
 
 @dataclass(frozen=True)
@@ -48,128 +52,152 @@ class Wire:
     """
 
     id: str
-    tail: str  # a node id, or a trunk's east side ("w3:e") for a branch
+    tail: str  # a node id, or a trunk's outgoing side ("w3:e") for a branch
     item: Item  # the node whose value the wire carries
     link: Link | None
-    named: bool  # show the gate's label next to its value
+    named: bool  # show the gate's name before its value ("q = 3.00")
 
 
-def plan_wires(scene: Scene) -> tuple[list[Wire], dict[Link, Wire]]:
+def plan_wires(scene: Scene, look: Look) -> tuple[list[Wire], dict[Link, Wire]]:
     """Every wire (one per node and use, plus a trunk where a node fans out), and each link's."""
+    out = look.ports[1]
     wires = []
     ends: dict[Link, Wire] = {}
     for item in scene.items:
         uses = scene.outgoing(item)
-        trunk = Wire(f"w{item.id[1:]}", item.id, item, None, item is not scene.root)
+        named = item is not scene.root and item.kind == "gate"
+        named = named and (look.names == "all" or item.labelled)
+        trunk = Wire(f"w{item.id[1:]}", item.id, item, None, named)
         if item is scene.root or uses:
             wires.append(trunk)
         if len(uses) == 1:
             ends[uses[0]] = trunk
         elif len(uses) > 1:
             for j, link in enumerate(uses):
-                branch = Wire(f"{trunk.id}_{j}", f"{trunk.id}:e", item, link, False)
+                branch = Wire(f"{trunk.id}_{j}", f"{trunk.id}:{out}", item, link, False)
                 wires.append(branch)
                 ends[link] = branch
     return wires, ends
 
 
-def _gradient(wire: Wire, gradients: Gradients) -> float | None:
-    if wire.link is None:
-        return gradients.node(wire.item.value)
-    assert wire.link.index is not None, "collapsed links are drawn in the record style"
-    return gradients.edge(wire.link.target.value, wire.link.index)
+class Circuit:
+    """The circuit drawing of one scene: its wires planned once, pictures and DOT per state."""
 
+    minimum_width = MIN_WIRE_WIDTH
 
-def _is_active(wire: Wire, scene: Scene, highlight: Highlight) -> bool:
-    """Does ``wire`` carry the gradient of the current step (into gate input ``index``)?"""
-    target = scene.by_value[highlight.gate]
-    source = scene.by_value.get(highlight.gate.parents[highlight.index])
-    if source is None or wire.item is not source:
-        return False
-    if wire.link is None:
-        return len(scene.outgoing(source)) == 1
-    return wire.link.target is target and wire.link.index == highlight.index
+    def __init__(self, scene: Scene, look: Look) -> None:
+        if any(link.index is None for link in scene.links):
+            raise ValueError("collapse draws boxes: use style='record' (or leave style out)")
+        self.scene, self.look = scene, look
+        self.wires, self.ends = plan_wires(scene, look)
+        self.trunks = {wire.item.value: wire for wire in self.wires if wire.link is None}
+        self.by_edge = {edge: self.ends[link] for link in scene.links for edge in link.edges}
+        self.gate_ids = [(item.id, item.value) for item in scene.items if item.kind == "gate"]
 
+    def _gradient(self, wire: Wire, state: Gradients) -> float | None:
+        if wire.link is None:
+            return state.node(wire.item.value)
+        return link_gradient(wire.link, state)
 
-def _wire_label(wire: Wire, value: str, grad: str, width: float | None, fill: str | None) -> str:
-    name = wire.item.name if wire.named and wire.item.kind == "gate" else None
-    top = coloured(value, VALUE_COLOUR)
-    if name:
-        top = f"{coloured(name + ' = ', NAME_COLOUR)}{top}"
-    if width is None:
-        cells = (
-            f'<TD WIDTH="{MIN_WIRE_WIDTH}">{top}</TD>',
-            f"<TD>{coloured(grad, GRAD_COLOUR)}</TD>",
-        )
-    else:
-        size = f'FIXEDSIZE="TRUE" WIDTH="{width:.0f}" HEIGHT="{FONT_SIZE + 3}"'
-        cells = (f"<TD {size}>{top}</TD>", f"<TD {size}>{coloured(grad, GRAD_COLOUR)}</TD>")
-    background = f' BGCOLOR="{fill}"' if fill else ""
-    return html_label(
-        f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1"{background}>'
-        f"<TR>{cells[0]}</TR><HR/><TR>{cells[1]}</TR></TABLE>"
-    )
+    def _marked(self, edges: frozenset[tuple[Value, int]], nodes: frozenset[Value]) -> set[str]:
+        found = {self.by_edge[e].id for e in edges if e in self.by_edge}
+        return found | {self.trunks[n].id for n in nodes if n in self.trunks}
 
+    def picture(self, state: Gradients, highlight: Highlight | None = None) -> Picture:
+        """The cells and gate fills for ``state``, with ``highlight``'s marks."""
+        mark = highlight or Highlight()
+        receiving = self._marked(mark.to_edges, mark.to_nodes)
+        reading = self._marked(mark.from_edges, mark.from_nodes)
+        fmt, value_of = self.look.fmt, state.value
+        cells = {}
+        for wire in self.wires:
+            fill = ACTIVE_WIRE if wire.id in receiving else None
+            if fill is None and wire.id in reading:
+                fill = UPSTREAM_WIRE
+            prefix = f"{wire.item.name} = " if wire.named else ""
+            value = shown_number(value_of(wire.item.value), fmt)
+            cells[f"{wire.id}v"] = Cell(value, VALUE_COLOUR, fill, prefix, NAME_COLOUR)
+            gradient = shown_number(self._gradient(wire, state), fmt)
+            cells[f"{wire.id}g"] = Cell(gradient, GRAD_COLOUR, fill, "", NAME_COLOUR)
+        gates = {key: ACTIVE_GATE if node is mark.gate else "white" for key, node in self.gate_ids}
+        return Picture(cells, gates)
 
-def draw_circuit(
-    graph: graphviz.Digraph,
-    scene: Scene,
-    gradients: Gradients,
-    look: Look,
-    highlight: Highlight | None = None,
-) -> None:
-    """Add the circuit drawing of ``scene`` to ``graph``."""
-    wires, ends = plan_wires(scene)
-    shown = {wire.id: _gradient(wire, gradients) for wire in wires}
-    largest = max((abs(g) for g in shown.values() if g is not None), default=0.0)
-    active_gate = scene.by_value[highlight.gate] if highlight else None
-
-    for item in scene.items:
-        if item.kind == "input":
+    def draw(
+        self,
+        graph: graphviz.Digraph,
+        picture: Picture,
+        widths: dict[str, float],
+        marks: dict[str, str] | None = None,
+        heat: Gradients | None = None,
+    ) -> None:
+        """Add the drawing to ``graph``: ``widths`` fix each cell's size, ``marks`` (for the
+        stepper's page) give each cell a background colour that names it, ``heat`` colours the
+        wires by these gradients."""
+        scene, look = self.scene, self.look
+        for item in scene.items:
+            label = html_label(escape(item.text))
+            if item.kind == "input":
+                graph.node(item.id, label, shape="none", margin="0.04,0", width="0", height="0")
+                continue
+            extra = {"id": f"gate_{item.id}"} if marks is not None else {}
             graph.node(
-                item.id,
-                html_label(escape(item.text)),
-                shape="none",
-                margin="0.04,0",
-                width="0",
-                height="0",
-            )
-        else:
-            gate_fill = ACTIVE_GATE if item is active_gate else "white"
-            graph.node(
-                item.id, html_label(escape(item.text)), shape="circle", style="filled",
-                fillcolor=gate_fill, width="0.5", margin="0.02",
+                item.id, label, shape="circle", style="filled", fillcolor=picture.gates[item.id],
+                width="0.5", margin="0.04", **extra,
             )  # fmt: skip
-    graph.node(
-        "out",
-        html_label(escape(scene.root.name or "")),
-        shape="none",
-        margin="0.04,0",
-        width="0",
-        height="0",
-    )
+        root = scene.root
+        shown = root.name if look.names == "all" or root.labelled or root.kind == "input" else ""
+        graph.node("out", html_label(escape(shown)), shape="none", margin="0.04,0", width="0")
 
-    for wire in wires:
-        value = number(wire.item.value.data, look.fmt)
-        grad = number(shown[wire.id], look.fmt)
-        width: float | None = None
-        if look.sizing is not None:
-            final = number(_gradient(wire, look.sizing), look.fmt)
-            name = f"{wire.item.name} = " if wire.named and wire.item.name else ""
-            texts = (name + value, grad, final, UNKNOWN)
-            width = max(MIN_WIRE_WIDTH, *(text_width(t) for t in texts))
-        fill: str | None = None
-        if highlight is not None and _is_active(wire, scene, highlight):
-            fill = ACTIVE_WIRE
-        elif wire.item is active_gate and wire.link is None:
-            fill = UPSTREAM_WIRE
-        graph.node(wire.id, _wire_label(wire, value, grad, width, fill), shape="plain")
+        styles: dict[str, dict[str, str]] = {wire.id: {} for wire in self.wires}
+        if heat is not None:
+            gradients = {wire.id: self._gradient(wire, heat) for wire in self.wires}
+            largest = max((abs(g) for g in gradients.values() if g is not None), default=0.0)
+            styles = {key: heat_style(g, largest) for key, g in gradients.items()}
+        for wire in self.wires:
+            label = self._label(wire, picture, widths, marks, styles[wire.id])
+            graph.node(wire.id, label, shape="plain")
 
-    heat = {w.id: heat_style(shown[w.id], largest) if look.heat else {} for w in wires}
-    for wire in wires:  # into each wire's label: no arrowhead, the wire goes on through the label
-        graph.edge(wire.tail, f"{wire.id}:w", arrowhead="none", **heat[wire.id])
-    for link in scene.links:  # out of the labels into the gates, in argument order
-        wire = ends[link]
-        graph.edge(f"{wire.id}:e", link.target.id, **heat[wire.id])
-    root_wire = f"w{scene.root.id[1:]}"
-    graph.edge(f"{root_wire}:e", "out", **heat[root_wire])
+        into, out = look.ports
+        for wire in self.wires:  # into each wire's label: no arrowhead, the wire goes on through
+            graph.edge(wire.tail, f"{wire.id}:{into}", arrowhead="none", **styles[wire.id])
+        for link in scene.links:  # out of the labels into the gates, in argument order
+            wire = self.ends[link]
+            graph.edge(f"{wire.id}:{out}", link.target.id, **styles[wire.id])
+        root_wire = self.trunks[root.value].id
+        graph.edge(f"{root_wire}:{out}", "out", **styles[root_wire])
+
+    def _label(
+        self,
+        wire: Wire,
+        picture: Picture,
+        widths: dict[str, float],
+        marks: dict[str, str] | None,
+        style: dict[str, str],
+    ) -> str:
+        """The value, the bar that carries the wire on, and the gradient."""
+        keys = (f"{wire.id}v", f"{wire.id}g")
+        width = max(widths.get(key, MIN_WIRE_WIDTH) for key in keys)
+        size = f'FIXEDSIZE="TRUE" WIDTH="{width:.0f}" HEIGHT="{CELL_HEIGHT}"'
+        cells = []
+        for key in keys:
+            cell = picture.cells[key]
+            fill = marks[key] if marks is not None else cell.fill
+            background = f' BGCOLOR="{fill}"' if fill else ""
+            text = coloured(cell.prefix, cell.prefix_colour) if cell.prefix else ""
+            cells.append(f"<TD {size}{background}>{text}{coloured(cell.text, cell.colour)}</TD>")
+        thickness = style.get("penwidth", str(WIRE_WIDTH))
+        colour = style.get("color", WIRE_COLOUR)
+        if self.look.across:
+            bar = _bar(thickness, str(CELL_HEIGHT), colour)
+            rows = f"<TR>{cells[0]}{bar}{cells[1]}</TR>"
+        else:
+            bar = _bar(f"{width:.0f}", thickness, colour)
+            rows = f"<TR>{cells[0]}</TR><TR>{bar}</TR><TR>{cells[1]}</TR>"
+        return html_label(
+            f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>'
+        )
+
+
+def _bar(width: str, height: str, colour: str) -> str:
+    """The cell that carries a wire through its label."""
+    return f'<TD FIXEDSIZE="TRUE" WIDTH="{width}" HEIGHT="{height}" BGCOLOR="{colour}"></TD>'

@@ -1,19 +1,27 @@
 """``Diagram``: a ``graphviz.Digraph`` that saves by file suffix and explains a missing ``dot``.
 
 It is still a Digraph: ``.source`` gives the DOT text (no program needed), Jupyter shows it inline
-(through graphviz's ``_repr_mimebundle_``), and ``render``/``pipe`` work as usual.
+(through graphviz's ``_repr_mimebundle_``), and ``render``/``pipe`` work as usual. Its SVG carries
+no ``<title>`` elements: browsers show those as tooltips, and dot fills them with internal node
+ids (``n3``, ``w5``) that mean nothing to a reader.
 """
 
 from __future__ import annotations
 
+import numbers
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import graphviz
 
+from autograd.files import write_atomic
+
 RENDERED_SUFFIXES = (".svg", ".png", ".pdf")
 SOURCE_SUFFIXES = (".dot", ".gv")
+DPI_RANGE = (10, 1200)
+TITLE = re.compile(r"<title>.*?</title>\n?", re.S)
 
 INSTALL_DOT = (
     "Graphviz's `dot` program is not installed (or not on PATH), so the diagram cannot be "
@@ -31,15 +39,37 @@ class DotNotFoundError(graphviz.ExecutableNotFound):
         RuntimeError.__init__(self, INSTALL_DOT)
 
 
+def check_dpi(dpi: object) -> float | None:
+    """``dpi`` as a float in a sensible range (None: dot's default, 96 for PNG), else ValueError."""
+    if dpi is None:
+        return None
+    low, high = DPI_RANGE
+    if isinstance(dpi, bool) or not isinstance(dpi, numbers.Real) or not low <= float(dpi) <= high:
+        raise ValueError(
+            f"dpi must be a number from {low} to {high} (96 is dot's default, 192 twice as "
+            f"sharp), got {dpi!r}"
+        )
+    return float(dpi)
+
+
+def without_titles(svg: Any) -> Any:
+    """dot's SVG (str or bytes) without its ``<title>`` elements (tooltips of internal ids)."""
+    if isinstance(svg, bytes):
+        return TITLE.sub("", svg.decode("utf-8")).encode("utf-8")
+    return TITLE.sub("", svg)
+
+
 class Diagram(graphviz.Digraph):
     """A graphviz.Digraph of a computation graph (see :func:`autograd.draw`)."""
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         """Render with ``dot`` and return the output; :class:`DotNotFoundError` without ``dot``."""
         try:
-            return super().pipe(*args, **kwargs)
+            out = super().pipe(*args, **kwargs)
         except graphviz.ExecutableNotFound as error:
             raise DotNotFoundError() from error
+        chosen = kwargs.get("format", args[0] if args else self.format)
+        return without_titles(out) if chosen == "svg" else out
 
     def render(self, *args: Any, **kwargs: Any) -> Any:
         """graphviz's ``render``; :class:`DotNotFoundError` without ``dot``."""
@@ -48,16 +78,27 @@ class Diagram(graphviz.Digraph):
         except graphviz.ExecutableNotFound as error:
             raise DotNotFoundError() from error
 
+    def rendered(self, fmt: str, dpi: float | None = None) -> bytes:
+        """The diagram rendered by ``dot`` as ``fmt`` ('svg', 'png', 'pdf'), at ``dpi`` if given."""
+        dpi = check_dpi(dpi)
+        if dpi is None:
+            return bytes(self.pipe(format=fmt))
+        sharp = self.copy()
+        sharp.attr(dpi=f"{dpi:g}")
+        return bytes(sharp.pipe(format=fmt))
+
     def save(
         self,
         filename: str | os.PathLike[str] | None = None,
         directory: str | os.PathLike[str] | None = None,
         *,
         skip_existing: bool | None = False,
+        dpi: float | None = None,
     ) -> str:
         """Write the diagram to ``filename``, in the format its suffix names.
 
-        ``.svg``, ``.png`` and ``.pdf`` are rendered with ``dot``; ``.dot`` and ``.gv`` get the DOT
+        ``.svg``, ``.png`` and ``.pdf`` are rendered with ``dot`` (``dpi``: the resolution, for
+        example 192 for a PNG twice as sharp as dot's 96); ``.dot`` and ``.gv`` get the DOT
         text. Returns the path written.
         """
         # graphviz's own render() saves its DOT file through this method with skip_existing=None
@@ -66,16 +107,17 @@ class Diagram(graphviz.Digraph):
         path = Path(directory or ".") / filename
         suffix = path.suffix.lower()
         if suffix in SOURCE_SUFFIXES:
-            return str(super().save(filename, directory=directory, skip_existing=skip_existing))
+            check_dpi(dpi)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return str(write_atomic(path, self.source))
         if suffix not in RENDERED_SUFFIXES:
             raise ValueError(
                 f"cannot save a diagram as {str(path)!r}: use a file name ending in "
                 f"{', '.join(RENDERED_SUFFIXES + SOURCE_SUFFIXES)}"
             )
-        data = self.pipe(format=suffix[1:])
+        data = self.rendered(suffix[1:], dpi)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        return str(path)
+        return str(write_atomic(path, data))
 
     def _repr_mimebundle_(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Inline display in Jupyter; without ``dot``, the install instructions as text."""

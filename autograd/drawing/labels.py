@@ -1,41 +1,117 @@
 """Text on the diagrams: number formatting, escaping, and the HTML-like labels graphviz draws.
 
+Numbers: the default format ``'auto'`` shows two decimals (``0.73``, ``-0.20``, ``-12.00``) and
+as many more as a small number needs for two significant digits (``-0.0042``), so a nonzero
+number never shows as 0; beyond 10^6 or below 10^-4 it switches to scientific notation
+(``1.2e+07``, ``-4.2e-05``). Any float format spec (``'.2f'``, ``'.4g'``, ``'g'``) may be given
+instead. ``number(x, fmt, extra)`` shows ``extra`` more digits than ``fmt`` does: captions use it
+until their arithmetic checks by hand (:func:`checks`).
+
 Every piece of user text (labels, numbers) goes through :func:`escape` before it reaches a label,
 so a label such as ``<script>alert(1)</script>`` is drawn as those characters in DOT, SVG and HTML.
 """
 
 from __future__ import annotations
 
+import decimal
 import html
+import math
+import re
+from functools import lru_cache
 
 FONT = "Helvetica"
 FONT_SIZE = 14
 VALUE_COLOUR = "#2e7d32"  # forward values: green, above the wire (as in the cs231n figures)
 GRAD_COLOUR = "#c62828"  # gradients: red, below the wire
-UNKNOWN = "?"  # a gradient backward has not computed (yet)
+UNKNOWN = "?"  # a value or gradient not computed (yet)
+AUTO = "auto"
+DEFAULT_FMT = AUTO
+SPEC = re.compile(r"^(?P<flags>[+\- ]?z?#?)(?:\.(?P<precision>\d{1,2}))?(?P<type>[eEfFgG%]?)$")
+"""The float format specs accepted: sign, ``z``, ``#``, a precision and a float type; no width,
+fill or grouping, which would pad or widen the numbers on a wire."""
+MAX_EXTRA = 17  # digits beyond the format: enough for any float
 
 
-def check_format(fmt: str) -> str:
-    """``fmt`` if it formats a float (``'.2f'``, ``'g'``, ``'.3e'``), else a ValueError."""
-    if not isinstance(fmt, str):
-        raise TypeError(f"fmt must be a format spec string such as '.2f', got {fmt!r}")
+def check_format(fmt: object) -> str:
+    """``fmt`` if it is ``'auto'`` or a float format spec (``'.2f'``, ``'g'``), else ValueError."""
+    if fmt == AUTO:
+        return AUTO
+    if not isinstance(fmt, str) or SPEC.match(fmt) is None:
+        raise ValueError(
+            f"fmt={fmt!r} is not a number format: use 'auto' (the default: 0.73, -0.0042), or a "
+            "float format spec such as '.2f', '.4g' or 'g'"
+        )
     try:
         format(-1.5, fmt)
     except (ValueError, TypeError):
-        raise ValueError(
-            f"fmt={fmt!r} is not a float format spec; use for example '.2f', '.4g' or 'g'"
-        ) from None
+        raise ValueError(f"fmt={fmt!r} is not a float format spec; use for example '.2f'") from None
     return fmt
 
 
-def number(x: float | None, fmt: str) -> str:
-    """``x`` formatted with ``fmt``; '?' for an unknown gradient; never a lone '-0.00'."""
+def _auto(x: float, digits: int) -> str:
+    """Two decimals, or ``digits`` significant digits where that needs more; e-notation beyond."""
+    size = abs(x)
+    if size == 0.0:
+        return "0." + "0" * max(2, digits - 1)
+    if 1e-4 <= size < 1e6:
+        decimals = max(2, digits - 1 - math.floor(math.log10(size)))
+        return f"{x:.{decimals}f}"
+    return f"{x:.{digits - 1}e}"
+
+
+def _finer(fmt: str, extra: int) -> str:
+    """``fmt`` with ``extra`` more digits of precision (6 is Python's default precision)."""
+    match = SPEC.match(fmt)
+    assert match is not None, "checked by check_format"
+    if not extra:
+        return fmt
+    precision = int(match["precision"] or 6) + extra
+    return f"{match['flags']}.{precision}{match['type'] or 'g'}"
+
+
+def number(x: float | None, fmt: str = DEFAULT_FMT, extra: int = 0) -> str:
+    """``x`` formatted with ``fmt`` (and ``extra`` more digits); '?' for an unknown number; never
+    a lone '-0.00'."""
     if x is None:
         return UNKNOWN
-    text = format(x, fmt)
-    if text.startswith("-") and not any(digit in text for digit in "123456789"):
+    text = _auto(x, 2 + extra) if fmt == AUTO else format(x, _finer(fmt, extra))
+    if text.startswith("-") and not any(digit in text.split("e")[0] for digit in "123456789"):
         text = text[1:]
     return text
+
+
+@lru_cache(maxsize=1 << 16)
+def shown_number(x: float | None, fmt: str) -> str:
+    """:func:`number` remembered: a drawing shows the same numbers in frame after frame."""
+    return number(x, fmt)
+
+
+def _decimal(text: str) -> decimal.Decimal | None:
+    """A shown number as an exact decimal (None for '?', 'inf', '12%')."""
+    try:
+        value = decimal.Decimal(text)
+    except decimal.InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def checks(result: str, *terms: tuple[str, str]) -> bool:
+    """Does the arithmetic shown check by hand? ``terms`` are ``(a, b)`` products added up (a
+    lone number is ``(a, '1')``); their exact sum, rounded to the digits ``result`` shows, must be
+    ``result``. ``checks('0.3932', ('2.000', '0.1966'))`` is True; with ``('2.00', '0.20')`` it
+    is not (2.00 x 0.20 = 0.40)."""
+    shown = _decimal(result)
+    if shown is None:
+        return False
+    with decimal.localcontext() as context:
+        context.prec = 80
+        total = decimal.Decimal(0)
+        for a, b in terms:
+            x, y = _decimal(a), _decimal(b)
+            if x is None or y is None:
+                return False
+            total += x * y
+        return total.quantize(shown, rounding=decimal.ROUND_HALF_EVEN) == shown
 
 
 def escape(text: str) -> str:
@@ -53,13 +129,6 @@ def text_width(text: str, font_size: float = FONT_SIZE) -> float:
 def coloured(text: str, colour: str) -> str:
     """Escaped ``text`` in a font colour."""
     return f'<FONT COLOR="{colour}">{escape(text)}</FONT>'
-
-
-def cell(content: str, width: float | None = None, height: float | None = None) -> str:
-    """One table cell; with ``width`` and ``height`` its size is fixed, whatever the content."""
-    if width is None or height is None:
-        return f"<TD>{content}</TD>"
-    return f'<TD FIXEDSIZE="TRUE" WIDTH="{width:.0f}" HEIGHT="{height:.0f}">{content}</TD>'
 
 
 def html_label(body: str) -> str:

@@ -1,56 +1,78 @@
-"""Options shared by both drawing styles: number format, direction, heat colours, highlights."""
+"""Options shared by both drawing styles: number format, direction, names, heat, highlights."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from autograd.drawing.gradients import Gradients
-from autograd.drawing.labels import FONT, FONT_SIZE, check_format, escape, html_label, text_width
+from autograd.drawing.labels import FONT, FONT_SIZE, check_format
 from autograd.value import Value
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
+NAMES = ("labels", "all")
 WIRE_COLOUR = "#444444"
+WIRE_WIDTH = 1  # points: a wire, and the bar that carries it through its label
 DEAD_COLOUR = "#b0b0b0"  # heat: a wire whose gradient is exactly zero (a dead ReLU path)
+DEAD_FILL = "#e0e0e0"  # a neuron whose activation passes nothing back
 HEAT_COLOUR = "#c62828"
 ACTIVE_GATE = "#ffd54f"  # the stepper's current gate
-ACTIVE_WIRE = "#fff3c4"  # the wire receiving the current step's gradient
-UPSTREAM_WIRE = "#e3f2fd"  # the current gate's own (upstream) gradient
+ACTIVE_WIRE = "#fff3c4"  # the wire receiving the current step's number
+UPSTREAM_WIRE = "#e3f2fd"  # the wires the current step reads
 MIN_WIRE_WIDTH = 36  # points: short numbers still get a visible stretch of wire
+PORTS = {"LR": ("w", "e"), "RL": ("e", "w"), "TB": ("n", "s"), "BT": ("s", "n")}
+"""Per direction, the sides where a wire enters and leaves a node."""
 
 
 @dataclass(frozen=True)
 class Look:
-    """How to draw: number format, direction, heat, and (for the stepper) fixed cell sizes.
+    """How to draw: number format, direction, which gates are named on their wire, heat."""
 
-    ``sizing``, when given, is a second set of gradients whose numbers must fit in every cell as
-    well: the stepper passes the final gradients, so that '?' and the number it becomes take the
-    same room and nothing moves between frames.
-    """
-
-    fmt: str = ".2f"
+    fmt: str = "auto"
     rankdir: str = "LR"
     heat: bool = False
-    sizing: Gradients | None = None
+    names: str = "labels"  # 'labels': labelled gates only; 'all': every gate (n1, n2, ...)
 
     def __post_init__(self) -> None:
         check_format(self.fmt)
         if self.rankdir not in RANKDIRS:
             raise ValueError(f"rankdir={self.rankdir!r} is not one of {', '.join(RANKDIRS)}")
+        if self.names not in NAMES:
+            raise ValueError(f"names={self.names!r} is not one of {', '.join(NAMES)}")
+        if self.heat not in (True, False):
+            raise ValueError(f"heat must be True or False, got {self.heat!r}")
+
+    @property
+    def ports(self) -> tuple[str, str]:
+        """The sides of a node where wires come in and go out, in this direction."""
+        return PORTS[self.rankdir]
+
+    @property
+    def across(self) -> bool:
+        """Do wires run top to bottom (TB, BT), so a wire's label puts value and gradient side by
+        side instead of above and below?"""
+        return self.rankdir in ("TB", "BT")
 
 
 @dataclass(frozen=True)
 class Highlight:
-    """The stepper's current step: the gate passing gradient, and which input receives it."""
+    """What the stepper's current frame marks: the gate at work (``gate``), the wires or boxes
+    receiving a number (``to_*``: yellow) and those it is computed from (``from_*``: blue). Wires
+    are named by graph edge ``(gate, input position)`` or by node (the wire leaving it)."""
 
-    gate: Value
-    index: int
+    gate: Value | None = None
+    to_edges: frozenset[tuple[Value, int]] = field(default_factory=frozenset)
+    to_nodes: frozenset[Value] = field(default_factory=frozenset)
+    from_edges: frozenset[tuple[Value, int]] = field(default_factory=frozenset)
+    from_nodes: frozenset[Value] = field(default_factory=frozenset)
 
 
-def graph_attributes(
-    look: Look, caption: str | None, caption_width: float | None
-) -> dict[str, str]:
-    """Graph-level DOT attributes; a caption (fixed width if given) is drawn under the diagram."""
-    attributes = {
+def graph_attributes(look: Look) -> dict[str, str]:
+    """Graph-level DOT attributes.
+
+    ``nslimit``/``nslimit1`` bound dot's network-simplex passes: a graph with long wires (a value
+    used all along a chain) otherwise takes minutes to place; the lecture diagrams come out the
+    same with the bound.
+    """
+    return {
         "rankdir": look.rankdir,
         "ordering": "in",
         "nodesep": "0.2",
@@ -58,16 +80,9 @@ def graph_attributes(
         "bgcolor": "white",
         "fontname": FONT,
         "fontsize": str(FONT_SIZE),
+        "nslimit": "1",
+        "nslimit1": "1",
     }
-    if caption is not None:
-        width = caption_width if caption_width is not None else text_width(caption)
-        attributes["label"] = html_label(
-            '<TABLE BORDER="0" CELLPADDING="2"><TR>'
-            f'<TD FIXEDSIZE="TRUE" WIDTH="{width:.0f}" HEIGHT="{FONT_SIZE + 10}">'
-            f"{escape(caption)}</TD></TR></TABLE>"
-        )
-        attributes["labelloc"] = "b"
-    return attributes
 
 
 def heat_style(gradient: float | None, largest: float) -> dict[str, str]:
@@ -75,7 +90,7 @@ def heat_style(gradient: float | None, largest: float) -> dict[str, str]:
     if gradient is None:
         return {}
     if gradient == 0.0 or largest == 0.0:
-        return {"color": DEAD_COLOUR, "penwidth": "1"}
+        return {"color": DEAD_COLOUR, "penwidth": str(WIRE_WIDTH)}
     share = min(abs(gradient) / largest, 1.0)
     alpha = int(round(0x60 + (0xFF - 0x60) * share))
-    return {"color": f"{HEAT_COLOUR}{alpha:02x}", "penwidth": f"{1 + 4 * share:.2f}"}
+    return {"color": f"{HEAT_COLOUR}{alpha:02x}", "penwidth": str(round(1 + 4 * share))}

@@ -1,49 +1,190 @@
 """The stepper's outputs without a kernel: one self-contained HTML page, and an animated GIF.
 
-The page holds every frame as inline SVG (rendered by ``dot``), a slider, play and step buttons,
-and arrow keys; it loads nothing from the network (its Content-Security-Policy forbids it) and
-runs only its own script (allowed by hash, so an injected ``<script>`` could not run even if it
-got past the escaping).
+The page holds the drawing once: ``dot`` lays it out a single time (:class:`Layout`), with every
+cell that changes between frames marked by a unique background colour, which is then turned into
+element ids; each frame is the list of cell texts and fills that differ from the frame before, and
+the page's script applies them. So a page grows with the number of steps by a few bytes a step,
+not by a whole SVG a step. Captions are HTML text beside the drawing, which scales to the window.
+
+The page loads nothing from the network (its Content-Security-Policy forbids it) and runs only its
+own script (allowed by hash, so an injected ``<script>`` could not run even if it got past the
+escaping); frame data sit in a JSON block that is never executed. Keys: arrows step, Home/End
+jump, space plays.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import io
+import json
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from importlib import resources
 from string import Template
+from typing import Union
 
+from autograd.drawing.cells import Cell, Picture
+from autograd.drawing.draw import Style, render
 from autograd.drawing.labels import escape
+
+MARK = "#fd{:04x}"  # the background that names cell number k in the layout's render
+MAX_CELLS = 0x10000
+CELL = re.compile(
+    r'<polygon fill="#fd([0-9a-f]{4})"([^>]*?)points="([^"]*)"\s*/>\s*'
+    r'((?:<polygon fill="none"[^>]*/>\s*)*)'  # its border, if the table draws one
+    r"((?:<text\b[^>]*>[^<]*</text>\s*)+)",
+    re.I,
+)
+GATE = re.compile(r'(<g id="gate_([^"]+)" class="node">\s*)<ellipse fill="[^"]*"')
+ATTRIBUTE = re.compile(r'\b(y|font-family|font-size)="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class CellSlot:
+    """Where a cell sits in the layout's SVG: its box and its text's baseline and font."""
+
+    key: str
+    box: str  # the polygon's other attributes and points
+    border: str  # the cell's border, drawn over its background
+    x: float  # the middle of the box: the text is centred on it
+    text: str  # y, font-family, font-size of the text
+
+
+@dataclass(frozen=True)
+class GateSlot:
+    """Where a gate's fill sits in the layout's SVG."""
+
+    key: str
+    head: str  # the node group's opening tag
+
+
+Slot = Union[str, CellSlot, GateSlot]
+
+
+def _cell_svg(slot: CellSlot, cell: Cell) -> str:
+    prefix = (
+        f'<tspan fill="{cell.prefix_colour}">{html.escape(cell.prefix)}</tspan>'
+        if cell.prefix
+        else ""
+    )
+    return (
+        f'<polygon id="b-{slot.key}" fill="{cell.fill or "none"}"{slot.box}/>\n{slot.border}'
+        f'<text id="t-{slot.key}" text-anchor="middle" xml:space="preserve" x="{slot.x:.2f}"'
+        f'{slot.text}>{prefix}<tspan fill="{cell.colour}">{html.escape(cell.text)}</tspan></text>\n'
+    )
+
+
+class Layout:
+    """A drawing laid out once by ``dot``, as SVG with a slot for every part that changes."""
+
+    def __init__(self, slots: list[Slot]) -> None:
+        self.slots = slots
+
+    @classmethod
+    def build(cls, drawing: Style, first: Picture, widths: dict[str, float]) -> Layout:
+        """Render ``drawing`` once, each cell marked, and find every cell and gate in the SVG."""
+        keys = list(first.cells)
+        if len(keys) > MAX_CELLS:
+            raise ValueError(f"a drawing with {len(keys)} cells is too large for one page")
+        marks = {key: MARK.format(k) for k, key in enumerate(keys)}
+        svg = render(drawing, first, widths, marks=marks).pipe(format="svg", encoding="utf-8")
+        svg = re.sub(r"<!--.*?-->\n?", "", svg[svg.index("<svg") :], flags=re.S)
+        found: list[tuple[int, int, CellSlot | GateSlot]] = []
+        for match in CELL.finditer(svg):
+            number, rest, points, border, texts = match.groups()
+            xs = [float(pair.split(",")[0]) for pair in points.split()]
+            attributes = "".join(f' {a}="{v}"' for a, v in ATTRIBUTE.findall(texts.split(">")[0]))
+            slot = CellSlot(
+                keys[int(number, 16)], f'{rest}points="{points}"', border,
+                (min(xs) + max(xs)) / 2, attributes,
+            )  # fmt: skip
+            found.append((match.start(), match.end(), slot))
+        for match in GATE.finditer(svg):
+            found.append((match.start(), match.end(), GateSlot(match.group(2), match.group(1))))
+        if len([f for f in found if isinstance(f[2], CellSlot)]) != len(keys):
+            raise RuntimeError(
+                "dot's SVG did not show every cell of the drawing; this Graphviz version draws "
+                "tables differently from the one chainrule was made with"
+            )
+        slots: list[Slot] = []
+        position = 0
+        for start, end, part in sorted(found, key=lambda f: f[0]):
+            slots += [svg[position:start], part]
+            position = end
+        slots.append(svg[position:])
+        return cls(slots)
+
+    def svg(self, picture: Picture) -> str:
+        """The SVG showing ``picture`` (its cells' texts and fills, its gates' fills)."""
+        parts = []
+        for slot in self.slots:
+            if isinstance(slot, str):
+                parts.append(slot)
+            elif isinstance(slot, CellSlot):
+                parts.append(_cell_svg(slot, picture.cells[slot.key]))
+            else:
+                parts.append(
+                    f'{slot.head}<ellipse id="e-{slot.key}" fill="{picture.gates[slot.key]}"'
+                )
+        return "".join(parts)
 
 
 def _template(name: str) -> str:
     return resources.files("autograd.drawing").joinpath(name).read_text(encoding="utf-8")
 
 
-def inline_svg(svg: str, prefix: str) -> str:
-    """dot's SVG made fit to sit inside HTML: no XML prolog or comments, ids made unique."""
-    body = svg[svg.index("<svg") :]
-    body = re.sub(r"<!--.*?-->", "", body, flags=re.S)
-    return re.sub(r'\bid="([^"]*)"', lambda m: f'id="{prefix}{m.group(1)}"', body)
+def frame_changes(pictures: Iterable[Picture]) -> tuple[Picture, list[dict[str, dict[str, str]]]]:
+    """The first picture, and for each later one what differs from the one before it: cell
+    texts (``t``), cell fills (``f``) and gate fills (``g``), by key."""
+    iterator = iter(pictures)
+    first = previous = next(iterator)
+    changes = []
+    for picture in iterator:
+        change: dict[str, dict[str, str]] = {"t": {}, "f": {}, "g": {}}
+        for key, cell in picture.cells.items():
+            before = previous.cells[key]
+            if cell.text != before.text:
+                change["t"][key] = cell.text
+            if cell.fill != before.fill:
+                change["f"][key] = cell.fill or "none"
+        for key, fill in picture.gates.items():
+            if fill != previous.gates[key]:
+                change["g"][key] = fill
+        changes.append({part: values for part, values in change.items() if values})
+        previous = picture
+    return first, changes
 
 
-def html_page(svgs: list[str], title: str, delay_ms: int = 1200) -> str:
-    """The player page for SVG frames: slider, first/previous/play/next/last, arrow keys."""
+def _json_in_html(data: object) -> str:
+    """JSON that cannot end its <script> block early."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def html_page(
+    layout: Layout,
+    pictures: Iterable[Picture],
+    captions: list[str],
+    title: str,
+    delay_ms: int = 1200,
+) -> str:
+    """The player page: the layout, each frame's changes, the captions, and the controls."""
+    if isinstance(delay_ms, bool) or not isinstance(delay_ms, int) or delay_ms < 50:
+        raise ValueError(f"delay_ms must be an int of at least 50 (milliseconds), got {delay_ms!r}")
+    first, changes = frame_changes(pictures)
     script = _template("stepper.js")
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
-    frames = "\n".join(
-        f'<figure class="frame" id="frame-{k}" aria-label="step {k}"{"" if k == 0 else " hidden"}>'
-        f"{inline_svg(svg, f'f{k}-')}</figure>"
-        for k, svg in enumerate(svgs)
-    )
     return Template(_template("stepper.html")).substitute(
         title=escape(title),
         script=script,
         script_hash=f"sha256-{digest}",
-        frames=frames,
-        last=len(svgs) - 1,
+        svg=layout.svg(first),
+        caption=escape(captions[0]),
+        frames=_json_in_html({"captions": captions, "changes": changes}),
+        last=len(captions) - 1,
         delay=int(delay_ms),
     )
 

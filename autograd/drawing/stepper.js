@@ -1,31 +1,69 @@
 (function () {
   "use strict";
-  var frames = document.querySelectorAll(".frame");
+  var data = JSON.parse(document.getElementById("frames").textContent);
+  var captions = data.captions;
+  var changes = data.changes;
+  var last = captions.length - 1;
   var slider = document.getElementById("slider");
   var counter = document.getElementById("counter");
+  var caption = document.getElementById("caption");
   var playButton = document.getElementById("play");
   var delay = Number(document.body.getAttribute("data-delay")) || 1200;
-  var last = frames.length - 1;
   var timer = null;
+  var shown = 0;
 
-  function current() {
-    return Number(slider.value);
+  // Every changing part of the drawing, by key, and how frame 0 shows it.
+  var parts = { t: {}, f: {}, g: {} };
+  var initial = { t: {}, f: {}, g: {} };
+  function collect(prefix, kind, read) {
+    var found = document.querySelectorAll('[id^="' + prefix + '"]');
+    for (var i = 0; i < found.length; i++) {
+      var key = found[i].id.slice(prefix.length);
+      var element = kind === "t" ? found[i].lastElementChild : found[i];
+      parts[kind][key] = element;
+      initial[kind][key] = read(element);
+    }
+  }
+  function fill(element) { return element.getAttribute("fill"); }
+  collect("t-", "t", function (element) { return element.textContent; });
+  collect("b-", "f", fill);
+  collect("e-", "g", fill);
+
+  function apply(change) {
+    var key;
+    for (key in change.t || {}) { parts.t[key].textContent = change.t[key]; }
+    for (key in change.f || {}) { parts.f[key].setAttribute("fill", change.f[key]); }
+    for (key in change.g || {}) { parts.g[key].setAttribute("fill", change.g[key]); }
   }
   function show(k) {
     k = Math.max(0, Math.min(last, k));
-    for (var i = 0; i < frames.length; i++) {
-      frames[i].hidden = i !== k;
+    if (k < shown) {
+      apply(initial);
+      shown = 0;
+    }
+    while (shown < k) {
+      apply(changes[shown]);
+      shown += 1;
     }
     slider.value = String(k);
-    counter.textContent = "step " + k + " of " + last;
+    counter.textContent = k + " / " + last;
+    caption.textContent = captions[k];
     document.body.setAttribute("data-frame", String(k));
+  }
+  function current() {
+    return Number(slider.value);
+  }
+  function setPlaying(playing) {
+    playButton.classList.toggle("playing", playing);
+    playButton.querySelector("span").textContent = playing ? "pause" : "play";
+    playButton.setAttribute("aria-label", playing ? "pause" : "play");
   }
   function stop() {
     if (timer !== null) {
       clearInterval(timer);
       timer = null;
     }
-    playButton.textContent = "\u25B6 play";
+    setPlaying(false);
   }
   function play() {
     if (timer !== null) {
@@ -35,7 +73,7 @@
     if (current() >= last) {
       show(0);
     }
-    playButton.textContent = "\u275A\u275A pause";
+    setPlaying(true);
     timer = setInterval(function () {
       if (current() >= last) {
         stop();

@@ -41,7 +41,7 @@ def test_render_writes_the_diagram_and_the_stepper(tmp_path: Path) -> None:
     for number in ("-12.00", "-4.00", "3.00", "1.00"):
         assert f">{number}<" in svg
     page = (tmp_path / "steps.html").read_text()
-    assert page.count('<figure class="frame"') == 5
+    assert page.count('<figure class="diagram"') == 1 and "step 4 of 4: + → y" in page
     assert "wrote graph.svg" in done.stdout and "wrote steps.html" in done.stdout
 
 
@@ -85,7 +85,11 @@ def test_rejected_expressions_exit_2_with_one_line_and_write_nothing(
         (["log(x)", "x=-1"], "log needs x > 0"),
         (["x", "x=1", "-o", "graph.jpeg"], "must end in .svg"),
         (["x", "x=1", "--steps", "steps.txt"], "must end in .html .gif"),
-        (["x", "x=1", "--fmt", "d"], "not a float format"),
+        (["x", "x=1", "--fmt", "d"], "fmt='d' is not a number format"),
+        (["x^2", "x=3"], "use ** for powers (x**2)"),
+        (["2x + 1", "x=3"], "write 2*x for a number times something, not 2x"),
+        (["3.5(x+1)", "x=3"], "write 3.5*( for a number times something"),
+        (["x*y", "x=1", "y=2", "--dpi", "5"], "dpi must be a number from 10 to 1200"),
     ],
 )
 def test_input_errors_exit_2_in_one_line(
@@ -138,3 +142,33 @@ def test_gif_steps_and_the_console_script(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "s.gif").read_bytes()[:6] == b"GIF89a"
     assert (tmp_path / "g.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@needs_dot
+def test_options_go_before_or_after_the_values(tmp_path: Path) -> None:
+    for n, arguments in enumerate(
+        [
+            ["(x+y)*z", "x=-2", "y=5", "z=-4", "-o", "a.svg", "--fmt", "g"],
+            ["-o", "b.svg", "(x+y)*z", "x=-2", "--fmt", "g", "y=5", "z=-4"],
+            ["--fmt", "g", "(x+y)*z", "x=-2", "y=5", "-o", "c.svg", "z=-4"],
+        ]
+    ):
+        done = _run("render", *arguments, cwd=tmp_path)
+        assert done.returncode == 0, (n, done.stderr)
+    pictures = [
+        (tmp_path / n).read_text().replace("&#45;", "-") for n in ("a.svg", "b.svg", "c.svg")
+    ]
+    assert pictures[0] == pictures[1] == pictures[2] and ">-12<" in pictures[0]
+    done = _run("render", "--fmt", "g", "--", "-x*y", "x=2", "y=3", cwd=tmp_path)
+    assert done.returncode == 0 and ">-6<" in done.stdout
+
+
+@needs_dot
+def test_dpi_sets_the_png_resolution(tmp_path: Path) -> None:
+    from PIL import Image
+
+    for dpi in ("96", "192"):
+        done = _run("render", "x*y", "x=2", "y=3", "-o", f"g{dpi}.png", "--dpi", dpi, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+    with Image.open(tmp_path / "g96.png") as small, Image.open(tmp_path / "g192.png") as large:
+        assert large.size[0] == pytest.approx(2 * small.size[0], rel=0.03)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import decimal
 import re
 
 import graphviz
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from autograd import Value, draw
+from autograd import Value, draw, summary
+from autograd.drawing.labels import number
 from autograd.drawing.look import DEAD_COLOUR
 from autograd.graph import topological_order
 from autograd.testing import cases
-from tests.autograd.test_draw_support import chain_rule, sigmoid_circuit, wire_id, wires
+from tests.autograd.test_draw_support import (
+    chain_rule,
+    needs_dot,
+    plain_layout,
+    sigmoid_circuit,
+    wire_id,
+    wires,
+)
 
 
 def test_returns_a_graphviz_digraph_that_shows_in_jupyter() -> None:
@@ -58,7 +68,7 @@ def test_sigmoid_circuit_wires_carry_the_slide_numbers() -> None:
 def test_gates_are_circles_with_symbols_and_constants_folded_in() -> None:
     f, _ = sigmoid_circuit()
     source = draw(f).source
-    gates = re.findall(r"label=<([^<>]*)> fillcolor=white margin=0.02 shape=circle", source)
+    gates = re.findall(r"label=<([^<>]*)> fillcolor=white margin=0.04 shape=circle", source)
     assert gates == ["*", "*", "+", "+", "*-1", "exp", "+1", "1/x"]
     assert not re.search(r"label=<-?1> ", source), "constants are not drawn as nodes"
 
@@ -125,13 +135,22 @@ def test_labels_are_escaped_in_the_dot_text(label: str) -> None:
     assert source.count("\n") == draw(Value(1.0, "x") * 2).source.count("\n")
 
 
-def test_record_style_boxes_show_label_data_and_grad() -> None:
+def test_record_style_boxes_show_name_data_and_grad() -> None:
     f, _ = chain_rule()
     f.backward()
-    source = draw(f, style="record").source
-    for text in ("data -2.00", "grad -4.00", "data -12.00", "grad 1.00", ">q<", ">f<"):
+    source = re.sub(r"</FONT><FONT[^>]*>", "", draw(f, style="record").source)
+    for text in ("data -2.00", "grad -4.00", "data -12.00", "grad 1.00", ">q<", ">f<", ">x<"):
         assert text in source
     assert len(re.findall(r"shape=circle", source)) == 2
+
+
+def test_record_style_names_every_gate_box_the_way_summary_does() -> None:
+    x, y = Value(2.0, "x"), Value(3.0, "y")
+    loss = (x * y + 1.0) ** 2  # no labels on the gates: n1, n2, n3 as summary names them
+    source = draw(loss, style="record").source
+    names = re.findall(r"<TD[^>]*><FONT COLOR=\"#333333\">(\w+)</FONT></TD>", source)
+    assert names == ["x", "y", "n1", "n2", "n3"]
+    assert [line.split()[0] for line in summary(loss).splitlines()[1:]] == names
 
 
 def test_heat_colours_wires_by_gradient_and_greys_dead_relu_paths() -> None:
@@ -163,17 +182,32 @@ def test_options_are_checked() -> None:
 def test_negative_zero_is_not_drawn_with_a_sign() -> None:
     x = Value(-1e-9, "x")
     f = x * 1
-    assert wires(draw(f).source)[wire_id(f, x)][0] == "0.00"
+    assert wires(draw(f, fmt=".2f").source)[wire_id(f, x)][0] == "0.00"
+    assert wires(draw(f).source)[wire_id(f, x)][0] == "-1.0e-09", "auto shows it is not 0"
 
 
-def test_too_many_nodes_raise_an_error_that_suggests_collapsing() -> None:
+def test_too_many_nodes_raise_an_error_that_says_what_to_do() -> None:
     x = Value(1.0, "x")
     f = x
     for _ in range(600):
         f = f * 1.0001
-    with pytest.raises(ValueError, match=r"collapse='neuron'.*max_nodes=601"):
+    with pytest.raises(ValueError, match=r"601 nodes.*max_nodes=601") as error:
         draw(f)
+    assert "collapse" not in str(error.value), "no neurons here: collapsing would not help"
     assert draw(f, max_nodes=601).source.count("shape=circle") == 600
+
+
+def test_a_value_used_all_along_a_long_graph_is_refused_before_dot_runs() -> None:
+    x = Value(0.5, "x")
+    f = x
+    for _ in range(300):
+        f = f + x  # x's wires would cross the whole drawing, 300 times
+    with pytest.raises(ValueError, match=r"^x is used by 301 gates.*autograd.summary"):
+        draw(f)
+    short = x
+    for _ in range(60):
+        short = short + x
+    assert draw(short).source.count("shape=circle") == 60
 
 
 @settings(
@@ -192,3 +226,83 @@ def test_every_wire_shows_its_nodes_value_and_gradient(case) -> None:  # type: i
         value, grad = found[wire_id(f, node)]
         assert value == format(node.data, ".6g").lstrip("-") or value == format(node.data, ".6g")
         assert grad in (format(node.grad, ".6g"), format(node.grad, ".6g").lstrip("-"))
+
+
+@needs_dot
+@pytest.mark.parametrize("rankdir", ["LR", "RL", "TB", "BT"])
+def test_wires_run_straight_into_their_labels_in_every_direction(rankdir: str) -> None:
+    f, v = sigmoid_circuit()
+    f.backward()
+    nodes, edges = plain_layout(draw(f, rankdir=rankdir).source)
+    inward = {"LR": (-1, 0), "RL": (1, 0), "TB": (0, 1), "BT": (0, -1)}[rankdir]
+    checked = 0
+    for _, head, points in edges:
+        if not head.startswith("w"):
+            continue
+        x, y, width, height = nodes[head]
+        entry = (x + inward[0] * width / 2, y + inward[1] * height / 2)  # where the bar starts
+        assert points[-1] == pytest.approx(entry, abs=0.04), (head, rankdir)  # inches
+        along = 0 if inward[0] else 1  # no point of the wire lies beyond its entry: no hook
+        side = inward[along]
+        assert all((p[along] - entry[along]) * side >= -0.02 for p in points), (head, rankdir)
+        checked += 1
+    assert checked == 13
+
+
+def test_heat_wires_keep_their_colour_and_width_through_their_labels() -> None:
+    a, b = Value(-2.0, "a"), Value(3.0, "b")
+    f = a.relu() * b + 4 * b
+    f.backward()
+    for rankdir, size in (("LR", "HEIGHT"), ("TB", "WIDTH")):
+        source = draw(f, heat=True, rankdir=rankdir).source
+        styles = dict(
+            re.findall(r"-> (w[0-9_]+):[nsew] \[arrowhead=none (color=\S+ penwidth=\S+)\]", source)
+        )
+        assert len(styles) == len(wires(source)) == 8
+        for wire, style in styles.items():
+            colour, width = re.match(r'color="?([^" ]+)"? penwidth=(\S+)', style).groups()
+            label = re.search(rf"^\s*{wire} \[label=<(.*)> shape=plain\]$", source, re.M)[1]
+            bar = rf'{size}="{width}"[^>]*BGCOLOR="{colour}"></TD>'
+            assert re.search(bar, label), (wire, rankdir)
+
+
+def test_names_all_puts_every_gate_name_on_its_wire_as_summary_names_it() -> None:
+    f, v = sigmoid_circuit()
+    f.backward()
+    source = draw(f, names="all").source
+    named = re.findall(r'<FONT COLOR="#333333">(\w+) = </FONT>', source)
+    assert named == [f"n{k}" for k in range(1, 8)]
+    table = summary(f).splitlines()
+    assert [line.split()[0] for line in table[1:] if line.startswith("n")] == named
+    assert re.findall(r'<FONT COLOR="#333333">(\w+) = </FONT>', draw(f).source) == []
+    with pytest.raises(ValueError, match="names"):
+        draw(f, names="some")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_the_default_format_never_shows_a_nonzero_as_zero(x: float) -> None:
+    text = number(x)
+    shown, exact = decimal.Decimal(text), decimal.Decimal(x)
+    assert (shown == 0) == (x == 0.0), text
+    if x:
+        assert abs(shown - exact) <= decimal.Decimal("0.05") * abs(exact), "two significant digits"
+    if 0.01 <= abs(x) < 1e6:
+        assert text == format(x, ".2f") or abs(x) < 0.1, "two decimals, as the lecture shows"
+
+
+def test_the_default_format_shows_the_lecture_numbers_as_the_lecture_does() -> None:
+    for x, text in [(0.7310585786, "0.73"), (-0.1966119, "-0.20"), (-12.0, "-12.00"),
+                    (1.0, "1.00"), (-0.0042, "-0.0042"), (0.0, "0.00"), (-1e-9, "-1.0e-09"),
+                    (3.2e7, "3.2e+07")]:  # fmt: skip
+        assert number(x) == text
+
+
+@pytest.mark.parametrize("fmt", ["%d", "d", ">10", ".2q", "", 3, None, ",.2f"])
+def test_a_bad_number_format_is_a_clear_value_error(fmt: object) -> None:
+    f, _ = chain_rule()
+    if fmt == "":
+        assert draw(f, fmt=fmt).source  # '' is a float format: Python's shortest repr
+        return
+    with pytest.raises(ValueError, match=r"not a number format.*'\.2f'"):
+        draw(f, fmt=fmt)  # type: ignore[arg-type]

@@ -87,3 +87,33 @@ def test_without_dot_rendering_says_how_to_install_it(
     with pytest.raises(DotNotFoundError):
         diagram.pipe(format="png")
     assert diagram._repr_mimebundle_() == {"text/plain": message}
+
+
+@needs_dot
+def test_svg_has_no_tooltips_of_internal_ids() -> None:
+    f, _ = sigmoid_circuit()
+    f.backward()
+    diagram = draw(f)
+    for svg in (diagram.pipe(format="svg", encoding="utf-8"), diagram._repr_image_svg_xml()):
+        assert "<svg" in svg and "<title>" not in svg
+    assert b"<title>" not in diagram.pipe(format="svg")
+
+
+@needs_dot
+def test_dpi_sets_the_resolution_of_a_png(tmp_path: Path) -> None:
+    from PIL import Image
+
+    f, _ = chain_rule()
+    f.backward()
+    diagram = draw(f)
+    sizes = []
+    for dpi in (None, 96, 192):
+        path = diagram.save(tmp_path / f"graph{dpi}.png", dpi=dpi)
+        with Image.open(path) as image:
+            sizes.append(image.size)
+    assert sizes[0] == sizes[1]
+    assert sizes[2][0] == pytest.approx(2 * sizes[1][0], rel=0.02)
+    for bad in (0, 5, 5000, "high", True):
+        with pytest.raises(ValueError, match="dpi must be a number from 10 to 1200"):
+            diagram.save(tmp_path / "bad.png", dpi=bad)  # type: ignore[arg-type]
+    assert not (tmp_path / "bad.png").exists()

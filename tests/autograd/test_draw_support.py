@@ -64,3 +64,22 @@ def wires(source: str) -> dict[str, tuple[str, str]]:
         )
         found[wire] = (texts[VALUE_COLOUR], texts[GRAD_COLOUR])
     return found
+
+
+def plain_layout(source: str) -> tuple[dict[str, tuple[float, ...]], list[tuple[str, str, list]]]:
+    """dot's layout of a DOT text (``-Tplain``, inches, y up): each node's x, y, width, height,
+    and each edge's tail, head and spline points."""
+    import graphviz
+
+    text = graphviz.Source(source).pipe(format="plain", encoding="utf-8")
+    nodes: dict[str, tuple[float, ...]] = {}
+    edges: list[tuple[str, str, list]] = []
+    for line in text.splitlines():
+        parts = [part.strip("<>") for part in line.split()]  # dot writes some names as <w1>
+        if parts[0] == "node":
+            nodes[parts[1]] = tuple(float(v) for v in parts[2:6])
+        elif parts[0] == "edge":
+            n = int(parts[3])
+            coords = [float(v) for v in parts[4 : 4 + 2 * n]]
+            edges.append((parts[1], parts[2], list(zip(coords[::2], coords[1::2]))))
+    return nodes, edges
