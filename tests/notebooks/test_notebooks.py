@@ -13,6 +13,7 @@ LIMITS = {  # seconds; every other notebook must finish within a minute
     "08_digits.ipynb": 300,
     "10_convolution.ipynb": 600,
     "12_activation_functions.ipynb": 120,
+    "13_backprop_as_code.ipynb": 180,  # one epoch of the digits, interpreted, for comparison
 }
 
 
