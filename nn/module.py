@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Union
 
@@ -436,6 +437,10 @@ class MLP(Module):
         }
 
 
+DATA_LABEL = re.compile(r"x\d+(\.\d+)*")
+"""How nn labels the leaves it makes from plain numbers (see :func:`as_inputs`, ``Conv2d``)."""
+
+
 class NeuronGrouping:
     """How drawings collapse nn's networks, from the naming contract of :class:`Module`: a gate
     labelled ``"<layer>/<neuron>"`` is a neuron's output (``"layer2/n3"``: neuron n3, third in
@@ -450,10 +455,17 @@ class NeuronGrouping:
         return Group(layer, neuron, int(number) if number.isdigit() else 0)
 
     def short_name(self, node: Value) -> str | None:
+        if self.data(node):
+            return None
         path = (node.label or "").split(".")
         if not node.is_leaf or len(path) < 2:
             return None
         return f"{path[-2]}{int(path[-1]) + 1}" if path[-1].isdigit() else path[-1]
+
+    def data(self, node: Value) -> bool:
+        """Whether a leaf is data nn made from numbers (``x1``, or ``x1.2.3`` for channel 1, row
+        2, column 3 of an image): drawn outside the neurons even where only one reads it."""
+        return node.is_leaf and DATA_LABEL.fullmatch(node.label or "") is not None
 
 
 register_grouping("neuron", NeuronGrouping())

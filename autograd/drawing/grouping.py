@@ -45,6 +45,15 @@ class Grouping(Protocol):
         """A short name for a leaf (``w1`` for a long parameter name), or None to keep its own."""
 
 
+def keeps_outside(grouping: Grouping | None, leaf: Value) -> bool:
+    """Whether ``grouping`` says ``leaf`` is data flowing into a group, to be drawn even where a
+    single group uses it (a corner pixel of an image, read by one output of a convolution). A
+    grouping says so with an optional method ``data(leaf) -> bool``; without one, a leaf used by
+    one group only is taken for part of it (a neuron's weight)."""
+    data = getattr(grouping, "data", None)
+    return bool(data(leaf)) if callable(data) else False
+
+
 class MappingGrouping:
     """A Grouping from a mapping ``{output node: Group}`` (no short names)."""
 

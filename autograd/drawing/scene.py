@@ -24,7 +24,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from autograd.drawing.grouping import Collapse, Group, Grouping, find_grouping, short_name
+from autograd.drawing.grouping import (
+    Collapse,
+    Group,
+    Grouping,
+    find_grouping,
+    keeps_outside,
+    short_name,
+)
 from autograd.graph import topological_order
 from autograd.ops import format_number
 from autograd.report import node_names
@@ -141,11 +148,14 @@ def _groups(order: list[Value], grouping: Grouping | None) -> dict[Value, Group]
     return found
 
 
-def _hidden_owners(order: list[Value], groups: dict[Value, Group]) -> dict[Value, Value]:
+def _hidden_owners(
+    order: list[Value], groups: dict[Value, Group], grouping: Grouping | None
+) -> dict[Value, Value]:
     """For each node hidden by collapsing, the group output that owns it.
 
     A node is hidden when every node that uses it is that group's output or already hidden inside
-    it. Walking from the root backwards visits every user of a node before the node itself.
+    it, unless it is a leaf the grouping calls data. Walking from the root backwards visits every
+    user of a node before the node itself.
     """
     users: dict[Value, list[Value]] = {node: [] for node in order}
     for node in order:
@@ -154,6 +164,8 @@ def _hidden_owners(order: list[Value], groups: dict[Value, Group]) -> dict[Value
     owner: dict[Value, Value] = {}
     for node in reversed(order):
         if node in groups or not users[node]:
+            continue
+        if node.is_leaf and keeps_outside(grouping, node):
             continue
         owners = {user if user in groups else owner.get(user) for user in users[node]}
         if len(owners) == 1:
@@ -251,7 +263,7 @@ def build_scene(
         raise ValueError(f"short_names must be True or False, got {short_names!r}")
     order = topological_order(root)
     groups = _groups(order, grouping)
-    owner = _hidden_owners(order, groups)
+    owner = _hidden_owners(order, groups, grouping)
     drawn = [node for node in order if not node.is_constant and node not in owner]
     if root.is_constant:
         drawn = [root]

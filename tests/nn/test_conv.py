@@ -378,3 +378,17 @@ def test_layers_run_under_no_grad() -> None:
     with no_grad():
         out = model([[[0.1, 0.2, 0.3], [0.4, 0.5, 0.6], [0.7, 0.8, 0.9]]])
     assert len(out) == 2 and all(v.is_leaf for v in out)
+
+
+def test_a_collapsed_convolution_draws_every_pixel_it_reads() -> None:
+    """A corner pixel is read by one output only; it is data, not part of that output's unit."""
+    from autograd import draw
+
+    conv = nn.Conv2d(1, 1, (1, 2), seed=0)
+    out = conv([[[0.0, 0.0, 1.0], [0.0, 1.0, 1.0]]])
+    total = out[0][0][0] + out[0][0][1] + out[0][1][0] + out[0][1][1]
+    source = draw(total, collapse="neuron").source
+    for row in (1, 2):
+        for col in (1, 2, 3):
+            assert f">x1.{row}.{col}<" in source
+    assert "c1.2.2" in source and ">weight.0.0.0.0<" in source
