@@ -24,8 +24,8 @@ from math import isfinite
 from typing import Any, Literal, Union, overload
 
 from autograd.checks import as_float
-from autograd.grad_mode import is_recording
-from autograd.graph import gradient_steps, topological_order
+from autograd.grad_mode import require_recording
+from autograd.graph import gradient_pass, reached_from, topological_order
 from autograd.value import Value
 
 Gradient = Union[float, Value]
@@ -52,15 +52,6 @@ def _check(output: Any, inputs: Any) -> list[Value]:
                 "taken with respect to Values that the output was computed from"
             )
     return list(inputs)
-
-
-def _on_a_path(order: list[Value], inputs: list[Value]) -> set[Value]:
-    """The inputs and every node computed from one of them: the nodes gradients flow through."""
-    reached = set(inputs)
-    for node in order:  # inputs before the gates that use them
-        if any(parent in reached for parent in node.parents):
-            reached.add(node)
-    return reached
 
 
 def _product(local: Gradient, upstream: Gradient) -> Gradient:
@@ -91,9 +82,7 @@ def _sum(total: Gradient | None, contribution: Gradient) -> Gradient:
 
 def _as_floats(output: Value, inputs: list[Value]) -> list[float]:
     """The reference pass into a dict: the numbers backward() leaves in .grad."""
-    grads: dict[Value, float] = {}
-    for _ in gradient_steps(output, 1.0, grads):
-        pass
+    grads = gradient_pass(output, 1.0)
     results = [grads.get(x, 0.0) for x in inputs]
     for i, g in enumerate(results):
         _check_finite(g, i, inputs[i])
@@ -116,7 +105,7 @@ def rule_inputs(node: Value) -> list[Any]:
 def _as_values(output: Value, inputs: list[Value]) -> list[Value]:
     """The backward pass recorded as gates, through the nodes on a path from an input only."""
     order = topological_order(output)
-    reached = _on_a_path(order, inputs)
+    reached = reached_from(order, inputs)
     grads: dict[Value, Gradient] = {output: 1.0}
     for node in reversed(order):
         upstream = grads.get(node)
@@ -162,22 +151,22 @@ def gradients(output: Value, inputs: Sequence[Value], create_graph: bool = False
         -0.726862
 
     ``create_graph=True`` records gates, so it raises a RuntimeError inside ``no_grad()``.
+    Hooks (:meth:`Value.register_hook`) take float gradients: ``create_graph=False`` calls them,
+    ``create_graph=True`` does not. Running a rule on Values builds the gate's output again too
+    (it is dropped), so the graph's gates count more users afterwards and a later ``backward()``
+    on it takes the path that counts them again (same gradients).
     """
     xs = _check(output, inputs)
-    if create_graph and not is_recording():
-        raise RuntimeError(
-            "gradients(..., create_graph=True) was called inside no_grad(), where no graph is "
-            "recorded, so the result could not be differentiated; call it outside the no_grad() "
-            "block, or use create_graph=False for plain floats"
-        )
+    if create_graph:
+        require_recording("gradients(..., create_graph=True) (or use create_graph=False)")
     if create_graph:
         return _as_values(output, xs)
     return _as_floats(output, xs)
 
 
 def tangents(output: Value, seeds: Mapping[Value, Any]) -> dict[Value, float]:
-    """Forward mode: the tangent of every node of output's graph, given the tangents ``seeds``
-    of some of its leaves (every other leaf has tangent 0).
+    """Forward mode: the tangent of every node of output's graph that the ``seeds`` move, given
+    the tangents ``seeds`` of some of its nodes (a node left out has tangent 0).
 
     A node's tangent is d node / d t along the direction the seeds give (a directional
     derivative): from the inputs forward, ``tangent(node) = sum of local * tangent(input)``, with
@@ -195,14 +184,13 @@ def tangents(output: Value, seeds: Mapping[Value, Any]) -> dict[Value, float]:
     for node in topological_order(output):
         if node in found or node.is_leaf:
             continue
-        found[node] = sum(
-            (
-                local * found[parent]
-                for parent, local in zip(node.parents, node.local_grads)
-                if parent in found
-            ),
-            0.0,
-        )
+        moving = [
+            (local, found[parent])
+            for parent, local in zip(node.parents, node.local_grads)
+            if found.get(parent, 0.0) != 0.0  # an input that does not move adds nothing
+        ]  # (not local * 0, which is nan where the local derivative is infinite: sqrt at 0)
+        if moving:
+            found[node] = sum((local * tangent for local, tangent in moving), 0.0)
     return found
 
 

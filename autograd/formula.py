@@ -4,15 +4,17 @@ Every rule is ordinary code (``t = fn.tanh(x); return t, 1.0 - t * t``). Run on 
 symbols, the same code builds expression trees instead of numbers, and :func:`render` prints them::
 
     >>> from autograd import ops
-    >>> print(*derivatives(ops.TANH, ["x"], "t"))
-    1 - t * t
-    >>> print(*derivatives(ops.MUL, ["q", "z"], "f"))
-    z q
+    >>> derivatives(ops.TANH, ["x"], "t")
+    ['1 - t * t']
+    >>> derivatives(ops.MUL, ["q", "z"], "f")
+    ['z', 'q']
 
 This is how the stepper's captions show a gate's local derivative, how the docs list the gates,
 and how :func:`autograd.compile` writes a graph out as code: all from the one definition of each
 rule, never from a second copy of its formula. The output of the rule is recognised where a local
-derivative reuses it (``t`` above, not ``tanh(x)``).
+derivative reuses it (``t`` above, not ``tanh(x)``): where the rule uses the very object it
+returns as the output, not where it computes the same thing again (softplus's derivative
+``sigmoid(x)`` stays written out).
 
 Arithmetic on constants is folded (``2 * x ** (2 - 1)`` prints as ``2 * x``), and so is a
 ``where`` whose condition is a constant; multiplying by 0 is not folded (``0 * inf`` is nan).
@@ -273,7 +275,7 @@ class Formulas:
         return [render(local, self.names) for local in self.locals]
 
 
-def trace(op: Op, inputs: Sequence[Expr | float], output: str = "out") -> Formulas:
+def symbolic(op: Op, inputs: Sequence[Expr | float], output: str = "out") -> Formulas:
     """Run ``op``'s rule on ``inputs`` (symbols, or numbers for constant inputs)."""
     if len(inputs) != op.arity:
         raise ValueError(f"{op.name} takes {op.arity} input(s), got {len(inputs)}")
@@ -290,13 +292,13 @@ def derivatives(op: Op, inputs: Sequence[str | float], output: str = "out") -> l
         derivatives(ops.POW, ["x", 2.0])  ->  ['2 * x', ...]
     """
     symbols = [name(x) if isinstance(x, str) else float(x) for x in inputs]
-    return trace(op, symbols, output).text()
+    return symbolic(op, symbols, output).text()
 
 
 def output_formula(op: Op, inputs: Sequence[str | float]) -> str:
     """What the gate computes, as text: ``output_formula(ops.MUL, ['q', 'z'])`` is ``q * z``."""
     symbols = [name(x) if isinstance(x, str) else float(x) for x in inputs]
-    return render(trace(op, symbols).output)
+    return render(symbolic(op, symbols).output)
 
 
 __all__ = [
@@ -307,5 +309,5 @@ __all__ = [
     "number",
     "output_formula",
     "render",
-    "trace",
+    "symbolic",
 ]

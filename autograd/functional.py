@@ -6,8 +6,10 @@
 
 * called with plain numbers, a transform returns floats;
 * called with Values (for example from inside another transform), or when ``f`` closes over a
-  Value that an enclosing transform is differentiating, it returns Values in a recorded graph
-  (``create_graph=True``), so transforms compose: ``grad(grad(f))`` is f''.
+  Value that an enclosing transform is differentiating, ``grad`` and ``value_and_grad`` return
+  Values in a recorded graph (``create_graph=True``), so they compose: ``grad(grad(f))`` is f''.
+  ``hessian``, ``jacobian`` and ``jvp`` return floats; inside another transform that
+  differentiates what they depend on, they raise a TypeError (use ``grad`` of ``grad``).
 
 ``argnums`` picks the arguments to differentiate: ``None`` (the default) means every argument,
 an int gives a single gradient, a sequence of ints a tuple in that order. A function that returns
@@ -29,7 +31,7 @@ from typing import Any, Union
 
 from autograd.checks import as_float
 from autograd.derivatives import gradients, tangents
-from autograd.grad_mode import is_recording
+from autograd.grad_mode import require_recording
 from autograd.graph import topological_order
 from autograd.value import Value
 
@@ -102,11 +104,7 @@ def _arguments(xs: tuple[Any, ...]) -> list[Value]:
 
 def _call(f: Callable[..., Any], inputs: list[Value], transform: str) -> Value | float:
     """f(*inputs), checked: recording must be on and f must return a Value or a number."""
-    if not is_recording():
-        raise RuntimeError(
-            f"{transform} cannot differentiate inside no_grad(): no graph is recorded there; "
-            "call it outside the no_grad() block"
-        )
+    require_recording(transform)
     with _differentiated(inputs):
         out = f(*inputs)
     if isinstance(out, Value):
@@ -120,6 +118,15 @@ def _call(f: Callable[..., Any], inputs: list[Value], transform: str) -> Value |
             "with argnums=i, or use hessian(f) or jacobian(f)"
         )
     raise TypeError(f"f must return a Value, got {type(out).__name__} {out!r}{hint}")
+
+
+def _refuse_nesting(out: Any, transform: str) -> None:
+    """A transform that returns floats cannot be differentiated by an enclosing one."""
+    if isinstance(out, Value) and _depends_on_enclosing(out):
+        raise TypeError(
+            f"{transform} returns numbers, so an enclosing grad cannot differentiate it; write "
+            "the derivatives with grad(grad(f)) instead"
+        )
 
 
 def _name(transform: str, f: Callable[..., Any]) -> str:
@@ -183,6 +190,7 @@ def hessian(f: Callable[..., Value]) -> Callable[..., list[list[float]]]:
     def evaluate(*xs: Any) -> list[list[float]]:
         inputs = [Value(as_float(x, f"argument {i}")) for i, x in enumerate(xs)]
         out = _call(f, inputs, name)
+        _refuse_nesting(out, name)
         if not isinstance(out, Value):
             return [[0.0] * len(xs) for _ in xs]
         first = gradients(out, inputs, create_graph=True)
@@ -213,6 +221,7 @@ def jvp(
     inputs = [Value(as_float(x, f"primal {i}")) for i, x in enumerate(primals)]
     directions = [as_float(t, f"tangent {i}") for i, t in enumerate(tangents_in)]
     out = _call(f, inputs, _name("jvp", f))
+    _refuse_nesting(out, _name("jvp", f))
     if not isinstance(out, Value):
         return out, 0.0
     found = tangents(out, dict(zip(inputs, directions)))
@@ -231,13 +240,13 @@ def jacobian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
 
     def evaluate(*xs: Any) -> list[list[float]]:
         inputs = [Value(as_float(x, f"argument {i}")) for i, x in enumerate(xs)]
-        if not is_recording():
-            raise RuntimeError(f"{name} cannot differentiate inside no_grad()")
+        require_recording(name)
         with _differentiated(inputs):
             result = f(*inputs)
         outputs = list(result) if isinstance(result, (list, tuple)) else [result]
         rows = []
         for i, out in enumerate(outputs):
+            _refuse_nesting(out, name)
             if isinstance(out, Value):
                 rows.append(gradients(out, inputs))
             elif isinstance(out, numbers.Real) and not isinstance(out, bool):

@@ -24,6 +24,15 @@ def is_recording() -> bool:
     return _recording.get()
 
 
+def require_recording(what: str) -> None:
+    """A RuntimeError if ops do not record the graph (inside ``no_grad()``): ``what`` needs it."""
+    if not _recording.get():
+        raise RuntimeError(
+            f"{what} needs the graph, which is not recorded inside no_grad(): call it outside "
+            "the no_grad() block"
+        )
+
+
 @contextmanager
 def no_grad() -> Iterator[None]:
     """Inside this block every op returns a new leaf: no inputs, nothing to backpropagate.
@@ -73,5 +82,6 @@ __all__ = [
     "no_grad",
     "recording",
     "refuse_if_tracing",
+    "require_recording",
     "tracing",
 ]

@@ -21,7 +21,7 @@ Nothing here is recursive: a chain of a million gates is walked with an explicit
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from math import isfinite
 from typing import TYPE_CHECKING, Any
@@ -60,8 +60,9 @@ def topological_order(root: Value) -> list[Value]:
 
 def node_names(root: Value) -> dict[Value, str]:
     """A name per node: its label, a constant's number, else ``n1``, ``n2``, ... in topological
-    order (skipping names a label already took). Diagrams, captions, ``summary`` and compiled code
-    all call a node by this name."""
+    order (skipping names a label already took). Diagrams, captions and ``summary`` call a node by
+    this name, and compiled code makes its variables from it. Two nodes may share a name (two
+    leaves labelled ``x``, two constants ``2``)."""
     order = topological_order(root)
     taken = {node.label for node in order if node.label}
     names: dict[Value, str] = {}
@@ -116,16 +117,21 @@ def gradient_steps(root: Value, seed: float, grads: dict[Value, float]) -> Itera
             yield Step(node, parent, index, upstream, local, contribution, grads[parent])
 
 
+def gradient_pass(root: Value, seed: float) -> dict[Value, float]:
+    """d root / d node times ``seed`` for every node: :func:`gradient_steps` run to the end."""
+    grads: dict[Value, float] = {}
+    for _ in gradient_steps(root, seed, grads):
+        pass
+    return grads
+
+
 def backward_reference(root: Value, grad: Any = 1.0) -> None:
     """Add d root / d node, times ``grad``, to every node's ``.grad``: the reference algorithm.
 
     This pass's gradients are computed first, by :func:`gradient_steps`, then added to ``.grad``.
     If one of them is not a finite number, nothing is changed and the error names the gate.
     """
-    grads: dict[Value, float] = {}
-    for _ in gradient_steps(root, as_float(grad, "backward grad"), grads):
-        pass
-    add_to_grad(root, grads)
+    add_to_grad(root, gradient_pass(root, as_float(grad, "backward grad")))
 
 
 def add_to_grad(root: Value, grads: dict[Value, float]) -> None:
@@ -156,8 +162,12 @@ def gradient_error(root: Value, grads: dict[Value, float]) -> OverflowError:
         upstream = grads.get(node, 0.0)
         if node.is_constant:
             continue
-        if not isfinite(upstream):
-            break  # its users were looked at first and were fine: the hook or the seed did it
+        if not isfinite(upstream):  # each user's contribution was finite: their sum was not
+            return OverflowError(
+                f"backward: the gradient of {names[node]} overflows a float when the "
+                "contributions of its users are added up; no gradient was changed: rescale the "
+                "inputs or the seed"
+            )
         for parent, local in zip(node.parents, node.local_grads):
             if parent.is_constant or isfinite(local * upstream):
                 continue
@@ -177,18 +187,20 @@ def gradient_error(root: Value, grads: dict[Value, float]) -> OverflowError:
                 f"{hint}"
             )
     return OverflowError(
-        "backward: a gradient overflowed a float when added to the one the node held; "
-        "no gradient was changed. Call zero_grad() or rescale the seed"
+        "backward: a gradient overflowed a float when added to the one its node held; no "
+        "gradient was changed: call zero_grad() first, or rescale the seed"
     )
 
 
 def backward(root: Value, grad: Any = 1.0) -> None:
     """Add d root / d node, times ``grad``, to every node's ``.grad``.
 
-    The same gradients as :func:`backward_reference`, computed without ordering the graph first:
+    The same gradients as :func:`backward_reference`, computed without ordering the graph first.
+    Kahn's algorithm orders a graph by taking a node once every node before it has been taken;
+    here "before" is "uses it", and taking a gate means passing its gradient on:
 
-    * The forward pass counted, on each gate, how many gates use it (``_uses``). A gate's
-      gradient is complete once that many users have passed theirs on (Kahn's algorithm).
+    * The forward pass counted, on each gate, how many gates were built on it (``_uses``). A
+      gate's gradient is complete once that many users have passed theirs on.
     * A gate with one user is complete as soon as that user is: a chain is followed with the
       gradient in hand (``node``, ``g``), nothing looked up. A gate with several users collects
       its gradient in ``waiting`` until the last one has come.
@@ -206,8 +218,9 @@ def backward(root: Value, grad: Any = 1.0) -> None:
     """
     seed = as_float(grad, "backward grad")
     mark = object()  # this pass: a leaf whose _pass is mark has been reached already
-    held: list[tuple[Value, float]] = []  # nodes whose .grad was not 0.0 before, with it
-    leaves: list[Value] = []  # every leaf reached
+    held: list[tuple[Value, float]] = []  # nodes whose .grad was not 0.0 before, with it: a
+    # leaf's is added back at the end; a gate's is only needed to put it back on an error
+    leaves: list[Value] = []  # every leaf reached (the leaves keep this pass's sum in .grad)
     left: dict[Value, int] = {}  # gates with several users: users still to come
     waiting: dict[Value, float] = {}  # ... and their gradient so far
     ready: list[tuple[Value, float]] = []  # gates whose gradient is complete
@@ -335,6 +348,18 @@ def backward_steps(root: Value, grad: Any = 1.0) -> Iterator[Step]:
     add_to_grad(root, grads)
 
 
+def reached_from(order: list[Value], sources: Iterable[Value]) -> set[Value]:
+    """The ``sources`` and every node of ``order`` (a topological order) computed from one of
+    them: the nodes a derivative with respect to the sources flows through."""
+    reached = set(sources)
+    for node in order:
+        for parent in node.parents:
+            if parent in reached:
+                reached.add(node)
+                break
+    return reached
+
+
 def zero_grad(root: Value) -> None:
     """Set ``.grad`` to 0.0 on root and every node it was computed from."""
     for node in topological_order(root):
@@ -355,7 +380,9 @@ __all__ = [
     "backward_steps",
     "count_nodes",
     "gradient_error",
+    "gradient_pass",
     "gradient_steps",
+    "reached_from",
     "topological_order",
     "zero_grad",
 ]

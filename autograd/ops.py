@@ -16,10 +16,10 @@ The rules are written with ordinary arithmetic and the functions of :mod:`autogr
 * on numpy arrays: :func:`autograd.compile` replays a recorded graph on a whole batch;
 * on symbols: :mod:`autograd.formula` writes a rule out as text, for captions and compiled code.
 
-Every consumer (Value's methods, which call a rule by its op's name: ``ops.mul(x, y)``;
-``gradients(create_graph=True)``, ``jvp``, compile, the stepper's
-captions, the command line's whitelist, ``autograd.testing``'s strategies) reads :data:`OPS`, so
-adding a gate means adding its rule and its :class:`Op` here, plus a test.
+Every consumer reads these rules through the op table: Value's methods (``MUL.rule(x, y)``),
+``gradients(create_graph=True)``, ``jvp``, compile, the stepper's captions, the command line's
+whitelist and ``autograd.testing``'s strategies (:data:`OPS`). Adding a gate means adding its rule
+and its :class:`Op` here, plus a test.
 
 Kinks get a documented subgradient: ``max`` with equal inputs splits the gradient 0.5/0.5 (as
 ``torch.maximum``, and what central differences measure); ``relu``, ``leaky_relu`` and ``abs``
@@ -29,7 +29,6 @@ is an input like any other; its local derivative is computed and never used.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -61,7 +60,7 @@ def div(x: Any, y: Any) -> tuple[Any, Any, Any]:
 
 
 def pow(x: Any, y: Any) -> tuple[Any, Any, Any]:
-    """x^y.  d/dx = y x^(y-1) (0 for y = 0), d/dy = x^y log x (0 where x = 0, as PyTorch)."""
+    """x^y.  d/dx = y x^(y-1) (0 for y = 0), d/dy = x^y log x (0 where x <= 0, as PyTorch)."""
     out = fn.power(x, y)
     d_x = fn.where(fn.abs(y) > 0.0, y * fn.power(x, y - 1.0), 0.0)
     d_y = out * fn.log(fn.where(x > 0.0, x, 1.0))
@@ -105,7 +104,8 @@ def relu(x: Any) -> tuple[Any, Any]:
 
 
 def leaky_relu(x: Any, slope: Any) -> tuple[Any, Any, Any]:
-    """x where x > 0, else slope x.  d/dx = 1 where x > 0, else slope."""
+    """x where x > 0, else slope x.  d/dx = 1 where x > 0, else slope; d/dslope = 0 where
+    x > 0, else x (a slope that is a Value is learned)."""
     return (
         fn.where(x > 0.0, x, slope * x),
         fn.where(x > 0.0, 1.0, slope),
@@ -224,14 +224,11 @@ def override(op: Op, rule: Rule) -> Iterator[Op]:
     if not callable(rule):
         raise TypeError(f"override needs a rule (a function), got {type(rule).__name__}")
     original = op.rule
-    module = sys.modules[__name__]
     op.rule = rule
-    setattr(module, op.name, rule)  # Value's methods call the rule by its name: ops.tanh(x)
     try:
         yield op
     finally:
         op.rule = original
-        setattr(module, op.name, original)
 
 
 def format_number(c: float) -> str:

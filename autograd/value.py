@@ -5,7 +5,7 @@ Every gate method (``__mul__``, ``tanh``, ...) runs its op's rule from the op ta
 and builds a node that remembers both (:func:`_gate`)::
 
     >>> x, y = Value(3.0), Value(-4.0)
-    >>> q = x * y                     # ops.mul(3.0, -4.0) == (-12.0, -4.0, 3.0)
+    >>> q = x * y                     # MUL.rule(3.0, -4.0) == (-12.0, -4.0, 3.0)
     >>> q.data, q.local_grads
     (-12.0, (-4.0, 3.0))
 
@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from math import isfinite
 from typing import TYPE_CHECKING, Any, Union
 
-from autograd import graph, ops
+from autograd import graph
 from autograd.checks import as_float
 from autograd.grad_mode import recording, refuse_if_tracing
 from autograd.ops import (
@@ -101,15 +101,8 @@ def _node(op: Op, result: tuple[Any, ...], x: Value, y: Value | None = None) -> 
 def constant(c: Operand) -> Value:
     """A plain number used in an op (the 2 in ``x * 2``), as a leaf that diagrams fold into its
     gate (``*2``)."""
-    node = _new(Value)
-    node.data = as_float(c, "operand")
-    node.grad = 0.0
-    node.label = None
+    node = Value(as_float(c, "operand"))
     node.gate = CONSTANT
-    node._x = node._y = node._local_x = node._local_y = None
-    node._uses = 0
-    node._pass = None
-    node._hooks = None
     return node
 
 
@@ -200,17 +193,17 @@ class Value:
 
     def __add__(self, other: Operand) -> Value:
         other = other if type(other) is Value else constant(other)
-        return _node(ADD, ops.add(self.data, other.data), self, other)
+        return _node(ADD, ADD.rule(self.data, other.data), self, other)
 
     def __mul__(self, other: Operand) -> Value:
         other = other if type(other) is Value else constant(other)
-        return _node(MUL, ops.mul(self.data, other.data), self, other)
+        return _node(MUL, MUL.rule(self.data, other.data), self, other)
 
     def __truediv__(self, other: Operand) -> Value:
         other = other if type(other) is Value else constant(other)
         if other.data == 0.0:
             raise ZeroDivisionError(f"{self.data!r} / 0.0: division by zero")
-        return _node(DIV, ops.div(self.data, other.data), self, other)
+        return _node(DIV, DIV.rule(self.data, other.data), self, other)
 
     def __pow__(self, exponent: Operand) -> Value:
         if type(exponent) is not Value:
@@ -221,50 +214,50 @@ class Value:
                 "respect to the exponent (x^y log x needs x > 0); use a number exponent, or "
                 "keep the base positive"
             )
-        return _node(POW, ops.pow(self.data, exponent.data), self, exponent)
+        return _node(POW, POW.rule(self.data, exponent.data), self, exponent)
 
     def max(self, other: Operand) -> Value:
         other = other if type(other) is Value else constant(other)
-        return _node(MAX, ops.max(self.data, other.data), self, other)
+        return _node(MAX, MAX.rule(self.data, other.data), self, other)
 
     def leaky_relu(self, slope: Operand = 0.01) -> Value:
         slope = slope if type(slope) is Value else constant(slope)  # a Value slope is learned
-        return _node(LEAKY_RELU, ops.leaky_relu(self.data, slope.data), self, slope)
+        return _node(LEAKY_RELU, LEAKY_RELU.rule(self.data, slope.data), self, slope)
 
     def exp(self) -> Value:
-        return _node(EXP, ops.exp(self.data), self)
+        return _node(EXP, EXP.rule(self.data), self)
 
     def log(self) -> Value:
-        return _node(LOG, ops.log(self.data), self)
+        return _node(LOG, LOG.rule(self.data), self)
 
     def reciprocal(self) -> Value:
         if self.data == 0.0:
             raise ZeroDivisionError("1/x at x = 0.0: division by zero")
-        return _node(RECIPROCAL, ops.reciprocal(self.data), self)
+        return _node(RECIPROCAL, RECIPROCAL.rule(self.data), self)
 
     def sqrt(self) -> Value:
-        return _node(SQRT, ops.sqrt(self.data), self)
+        return _node(SQRT, SQRT.rule(self.data), self)
 
     def relu(self) -> Value:
-        return _node(RELU, ops.relu(self.data), self)
+        return _node(RELU, RELU.rule(self.data), self)
 
     def sigmoid(self) -> Value:
-        return _node(SIGMOID, ops.sigmoid(self.data), self)
+        return _node(SIGMOID, SIGMOID.rule(self.data), self)
 
     def tanh(self) -> Value:
-        return _node(TANH, ops.tanh(self.data), self)
+        return _node(TANH, TANH.rule(self.data), self)
 
     def softplus(self) -> Value:
-        return _node(SOFTPLUS, ops.softplus(self.data), self)
+        return _node(SOFTPLUS, SOFTPLUS.rule(self.data), self)
 
     def sin(self) -> Value:
-        return _node(SIN, ops.sin(self.data), self)
+        return _node(SIN, SIN.rule(self.data), self)
 
     def cos(self) -> Value:
-        return _node(COS, ops.cos(self.data), self)
+        return _node(COS, COS.rule(self.data), self)
 
     def abs(self) -> Value:
-        return _node(ABS, ops.abs(self.data), self)
+        return _node(ABS, ABS.rule(self.data), self)
 
     def __abs__(self) -> Value:
         return self.abs()
@@ -283,13 +276,7 @@ class Value:
         return constant(other) / self
 
     def __rpow__(self, base: Number) -> Value:
-        b = constant(base)
-        if b.data < 0.0:
-            raise ValueError(
-                f"{b.data!r} ** x: a negative base has no derivative with respect to the "
-                "exponent (b^x log b needs b > 0)"
-            )
-        return b**self
+        return constant(base) ** self  # __pow__ refuses a negative base
 
     def __neg__(self) -> Value:
         return self * -1.0
@@ -417,11 +404,16 @@ class Value:
     # -- copying: whole graphs, without recursion --------------------------------------------------
 
     def __copy__(self) -> Value:
-        """The same node again: same data, label, gate, inputs and local derivatives."""
+        """The same node again: same data, label, gate, inputs and local derivatives; one more
+        user of each input gate (backward counts on it), none of its own yet."""
         node = _new(Value)
         for slot in Value.__slots__:
             setattr(node, slot, getattr(self, slot))
         node._hooks = None if self._hooks is None else list(self._hooks)
+        node._uses = 0
+        for parent in node.parents:
+            if parent._x is not None:
+                parent._uses += 1
         return node
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Value:
@@ -432,8 +424,11 @@ class Value:
             if id(node) in memo:
                 copies[node] = memo[id(node)]
                 continue
-            new = node.__copy__()
-            new._uses = 0  # counted again below, within the copy
+            new = _new(Value)
+            for slot in Value.__slots__:
+                setattr(new, slot, getattr(node, slot))
+            new._hooks = None if node._hooks is None else list(node._hooks)
+            new._uses = 0  # counted below, within the copy
             for slot, parent in (("_x", node._x), ("_y", node._y)):
                 if parent is not None:
                     setattr(new, slot, copies[parent])

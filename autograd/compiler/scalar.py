@@ -31,7 +31,7 @@ from typing import Any
 
 from autograd import functions as fn
 from autograd.compiler.trace import Trace
-from autograd.formula import Expr, Formulas, name, render, trace
+from autograd.formula import Expr, Formulas, name, render, symbolic
 from autograd.value import Value
 
 NAMESPACE: dict[str, Any] = {
@@ -58,7 +58,7 @@ def _inputs(node: Value, names: dict[Value, str]) -> list[Expr | float]:
 
 def formulas(node: Value, names: dict[Value, str]) -> Formulas:
     """The node's rule run on its inputs' names."""
-    return trace(node.gate, _inputs(node, names), names[node])
+    return symbolic(node.gate, _inputs(node, names), names[node])
 
 
 def code(expr: Expr, names: dict[Expr, str]) -> str:
@@ -85,7 +85,9 @@ def _powers(expr: Expr) -> Expr:
 
 def source(t: Trace) -> str:
     """The Python source of ``program(*arguments, closed)``, which returns ``(value, gradients of
-    the arguments, gradients of the closed-over leaves)``, and the aux values if there are any."""
+    the arguments, gradients of the closed-over leaves)``, and the aux values if there are any.
+    ``closed`` holds the data of the Values ``f`` closed over (none: ``()``); a ``None`` returned
+    means a result was not a finite number, and the caller has the interpreter redo the call."""
     names = t.names
     arguments = [names[a] for a in t.arguments]
     lines = [f"def program({', '.join([*arguments, 'closed'])}):"]
@@ -94,15 +96,14 @@ def source(t: Trace) -> str:
         lines.append(f"    {unpack}{',' if len(t.closed) == 1 else ''} = closed")
     gates = t.gates
     lines.append("    # forward")
-    traced = {node: formulas(node, names) for node in gates}
+    formulas_of = {node: formulas(node, names) for node in gates}
     for node in gates:
-        lines.append(f"    {names[node]} = {code(traced[node].output, {})}")
+        lines.append(f"    {names[node]} = {code(formulas_of[node].output, {})}")
     if gates:
-        results = [names[node] for node in gates]
-        total = " + ".join(results) if len(results) <= 100 else f"sum(({', '.join(results)}))"
-        check = f"    if not isfinite({total}):"
-        lines.append(f"{check}  # an overflow: the interpreter names the gate")
-        lines.append("        return None")
+        results = ", ".join(names[node] for node in gates)
+        comma = "," if len(gates) == 1 else ""
+        lines.append(f"    if not all(map(isfinite, ({results}{comma}))):")
+        lines.append("        return None  # an overflow: the interpreter redoes the call")
     lines.append("    # backward")
     wanted = t.differentiable
     grad: dict[Value, str] = {}
@@ -112,7 +113,7 @@ def source(t: Trace) -> str:
     for node in reversed(gates):
         if node not in grad:
             continue
-        f = traced[node]
+        f = formulas_of[node]
         upstream = name(grad[node])
         for parent, local in zip(node.parents, f.locals):
             if parent not in wanted:

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from autograd.grad_mode import TraceError, is_recording, tracing
-from autograd.graph import node_names, topological_order
+from autograd.grad_mode import TraceError, require_recording, tracing
+from autograd.graph import node_names, reached_from, topological_order
 from autograd.value import Value
 
 
@@ -65,13 +65,8 @@ class Trace:
     def differentiable(self) -> set[Value]:
         """The nodes whose gradient is wanted: the wanted arguments, the closed-over leaves, and
         every gate computed from one of them (the gradient flows through those only)."""
-        wanted = {self.arguments[i] for i in self.wanted} | set(self.closed)
-        for node in self.order:
-            for parent in node.parents:
-                if parent in wanted:
-                    wanted.add(node)
-                    break
-        return wanted
+        sources = [self.arguments[i] for i in self.wanted] + self.closed
+        return reached_from(self.order, sources)
 
 
 def parameter_names(f: Callable[..., Any], n: int) -> list[str]:
@@ -98,8 +93,7 @@ def trace(
 ) -> Trace:
     """Call ``f`` once on leaves with the given values and names, and record its graph.
     ``wanted``: the arguments to differentiate; ``has_aux``: ``f`` returns ``(value, aux)``."""
-    if not is_recording():
-        raise RuntimeError("compile cannot trace inside no_grad(): no graph is recorded there")
+    require_recording("compile")
     what = getattr(f, "__name__", "f")
     arguments = [Value(v, name) for v, name in zip(values, names)]
     with tracing(what):
@@ -156,10 +150,11 @@ def _next(numbers: Iterator[Any]) -> Any:
 
 
 RESERVED = frozenset(
-    {"math", "np", "where", "power", "exp", "log", "sqrt", "tanh", "sigmoid", "softplus"}
-    | {"sin", "cos", "abs", "isfinite", "closed", "check", "program"}
+    {"exp", "log", "sqrt", "tanh", "sin", "cos", "sigmoid", "softplus", "power", "abs"}
+    | {"isfinite", "all", "map", "closed", "program"}
 )
-"""Names the generated code uses itself; a node labelled with one of them gets another."""
+"""Names the generated code uses itself (its functions, and ``closed``, ``program``); a node
+labelled with one of them gets another."""
 
 
 def variable_names(nodes: list[Value], root: Value) -> dict[Value, str]:
@@ -169,22 +164,39 @@ def variable_names(nodes: list[Value], root: Value) -> dict[Value, str]:
     shown_names = node_names(root)
     names: dict[Value, str] = {}
     taken: set[str] = set()
+    extra = 0  # a node apart from root's graph (an aux value only): aux1, aux2, ...
     for node in nodes:
         if node.is_constant:
             continue
-        shown = shown_names.get(node) or node.label or "unused"
+        shown = shown_names.get(node) or node.label
+        if not shown:
+            extra += 1
+            shown = f"aux{extra}"
         base = re.sub(r"\W", "_", shown)
         if not base or base[0].isdigit():
             base = "v_" + base
-        if keyword.iskeyword(base) or base in RESERVED:
-            base += "_"
         name, k = base, 1
-        while name in taken or "d" + name in taken or name[:1] == "d" and name[1:] in taken:
+        while not _free(name, taken):
             k += 1
             name = f"{base}_{k}"
         names[node] = name
         taken.add(name)
     return names
+
+
+def _free(name: str, taken: set[str]) -> bool:
+    """Whether ``name`` may be a node's variable: not a keyword, not a name the code uses, not
+    taken, and neither its gradient's name (``d`` + name) nor a name whose gradient it would be."""
+    gradient = "d" + name
+    return not (
+        keyword.iskeyword(name)
+        or keyword.iskeyword(gradient)
+        or name in RESERVED
+        or gradient in RESERVED
+        or name in taken
+        or gradient in taken
+        or (name[:1] == "d" and name[1:] in taken)
+    )
 
 
 __all__ = ["RESERVED", "Trace", "TraceError", "parameter_names", "trace", "variable_names"]

@@ -39,6 +39,14 @@ from autograd.value import Value
 ARGUMENTS, CLOSED, CONSTANTS = 0, 1, 2
 """The three leaf groups, first in every plan."""
 
+LEGEND = (
+    "G<k>: the values of group k, one row per node; D<k>: their gradients",
+    "L<k>_<j>: group k's local derivatives with respect to its input j (from the op's rule)",
+    "A<k>, B<k>: the two factors of group k's products; T<k>: its other terms",
+    "I<k>, K<k>, P<k>: index arrays that pick rows (read them in program.namespace)",
+)
+"""The names the plan's code uses, written at its top."""
+
 
 @dataclass(eq=False)
 class Node:
@@ -127,7 +135,6 @@ class Group:
     batched: bool
     op: ops.Op | None = None
     pattern: tuple[int, ...] = ()
-    matrix: str = ""  # for sums: "W @ x" (shared second factors), "x @ W" (shared first), ""
 
     @property
     def name(self) -> str:
@@ -169,10 +176,10 @@ class Writer:
         self.constants = [node for node in t.order if node.is_constant]
         self.namespace: dict[str, Any] = {"np": np, "scatter": scatter}
         self.groups = self._groups(fuse(t))
-        self.where: dict[Value, tuple[Group, int]] = {}
+        self.place: dict[Value, tuple[Group, int]] = {}  # each node: its group and row
         for group in self.groups:
             for row, member in enumerate(group.members):
-                self.where[member.value if isinstance(member, Node) else member] = (group, row)
+                self.place[member.value if isinstance(member, Node) else member] = (group, row)
         self.namespace["C"] = np.array([c.data for c in self.constants], dtype=float)
         self._serial = 0
         self.source = self._source()
@@ -217,8 +224,11 @@ class Writer:
 
     def _rows(self, sources: Sequence[Value], exact: bool = True) -> tuple[str, bool]:
         """An expression for the sources' values, one row each, and whether the rows are rows of
-        the batch. Not ``exact``: one source for every row may come as one row (it broadcasts)."""
-        places = [self.where[s] for s in sources]
+        the batch: a whole group's array when the sources are that group in order, a slice when
+        they are a run of its rows, else its rows picked by an index array (from several groups:
+        their rows joined, then put in order). Not ``exact``: one source for every row may come
+        as a single row, which numpy broadcasts."""
+        places = [self.place[s] for s in sources]
         groups = sorted({g.index for g, _ in places})
         batched = any(g.batched for g, _ in places)
         if len(groups) == 1:
@@ -257,10 +267,10 @@ class Writer:
         by_group: dict[int, list[int]] = {}
         for k, s in enumerate(sources):
             if s in self.needs:
-                by_group.setdefault(self.where[s][0].index, []).append(k)
+                by_group.setdefault(self.place[s][0].index, []).append(k)
         for index, ks in sorted(by_group.items()):
             g = self.groups[index]
-            rows = [self.where[sources[k]][1] for k in ks]
+            rows = [self.place[sources[k]][1] for k in ks]
             picked = f"({contribution})"
             if len(ks) < len(sources):
                 picked = f"{picked}[{self._bind('K', np.array(ks))}]"
@@ -280,8 +290,9 @@ class Writer:
         t = self.trace
         self.needs = t.differentiable
         lines = ["def program(arguments, closed):"]
+        lines += [f"    # {line}" for line in LEGEND]
         if self.batched:
-            lines.append("    n = len(arguments[0])")
+            lines.append("    n = len(arguments[0])  # the batch's size")
         lines.append("    G0 = np.array(arguments, dtype=float)  # the arguments")
         lines.append("    G1 = np.array(closed, dtype=float)  # the Values f closed over")
         lines.append("    G2 = C  # the constants")
@@ -301,7 +312,7 @@ class Writer:
                 rows = len(group.members)
                 shape = f"({rows}, n)" if group.batched else f"{rows}"
                 lines.append(f"    {group.grad} = np.zeros({shape})")
-        root_group, root_row = self.where[t.root]
+        root_group, root_row = self.place[t.root]
         if t.root in self.needs:
             lines.append(f"    {root_group.grad}[{root_row}] = 1.0")
         for back in reversed(backward):
@@ -311,7 +322,7 @@ class Writer:
         closed_grads = "D1" if t.closed else "[]"
         returned = f"{root_group.name}[{root_row}], {argument_grads}, {closed_grads}"
         if t.aux:
-            aux = ", ".join(f"{self.where[a][0].name}[{self.where[a][1]}]" for a in t.aux)
+            aux = ", ".join(f"{self.place[a][0].name}[{self.place[a][1]}]" for a in t.aux)
             returned += f", [{aux}]"
         lines.append(f"    return {returned}")
         return "\n".join(lines) + "\n"
@@ -326,7 +337,7 @@ class Writer:
         members: list[Node] = group.members
         rule = f"rule_{group.op.name}"
         self.namespace[rule] = group.op.rule
-        operands = [
+        operands = [  # the first operand has a row per member, so the output has too
             self._operand([m.inputs[j] for m in members], group, exact=j == 0)
             for j in range(group.op.arity)
         ]
@@ -350,9 +361,10 @@ class Writer:
         plain = [j for j, size in enumerate(group.pattern) if size == 1]
         products = [j for j, size in enumerate(group.pattern) if size == 2]
         forward: list[str] = []
-        if len(plain) <= 2:
+        if len(plain) <= 2:  # the first term has a row per member, so the sum has too
             parts = [
-                self._operand([m.terms[j][0] for m in members], group, exact=False) for j in plain
+                self._operand([m.terms[j][0] for m in members], group, exact=j == plain[0])
+                for j in plain
             ]
         else:  # many plain terms: one (k, terms) array, summed along its rows
             terms = [m.terms[j][0] for m in members for j in plain]
@@ -372,9 +384,15 @@ class Writer:
                 matrix, (vector, batched_vector) = self._rows(firsts)[0], self._rows(shared)
                 forward.append(f"    {a} = {matrix}.reshape({k}, {width})")
                 forward.append(f"    {b} = {vector}")
-                parts.append(f"{a} @ {b}")
+                column = group.batched and not batched_vector  # (k,): a number per member
+                parts.append(f"({a} @ {b})[:, None]" if column else f"{a} @ {b}")
                 if wanted:
-                    d_matrix = f"{grad} @ {b}.T" if batched_vector else f"np.outer({grad}, {b})"
+                    if batched_vector:  # the batch's sum of each member's gradient times x
+                        d_matrix = f"{grad} @ {b}.T"
+                    elif group.batched:
+                        d_matrix = f"np.outer({grad}.sum(axis=-1), {b})"
+                    else:
+                        d_matrix = f"np.outer({grad}, {b})"
                     back += self._scatter(f"({d_matrix}).reshape(-1)", firsts, False)
                     back += self._scatter(f"{a}.T @ {grad}", shared, group.batched)
             else:
@@ -400,7 +418,7 @@ class Writer:
         return forward, back
 
     def _batched(self, node: Value) -> bool:
-        return self.where[node][0].batched
+        return self.place[node][0].batched
 
     def _describe(self, group: Group) -> str:
         """What the group computes, for the comment beside its line."""

@@ -226,9 +226,9 @@ def test_a_rule_overridden_in_a_block_takes_effect_there_only() -> None:
     a, b = Value(2.0), Value(5.0)
     with ops.override(ops.MUL, wrong_mul):
         (a * b).backward()
-        assert ops.mul is wrong_mul and ops.MUL.rule is wrong_mul
+        assert ops.MUL.rule is wrong_mul
     assert (a.grad, b.grad) == (2.0, 5.0)
-    assert ops.mul is not wrong_mul and ops.MUL.rule is ops.mul
+    assert ops.MUL.rule is ops.mul
     c, d = Value(2.0), Value(5.0)
     (c * d).backward()
     assert (c.grad, d.grad) == (5.0, 2.0)

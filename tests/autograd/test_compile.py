@@ -238,3 +238,36 @@ def test_only_the_gradients_asked_for_are_computed() -> None:
     assert program(2.0, 3.0) == (6.0 + 2.0, 4.0)
     lines = [line.strip() for line in program.source.splitlines()]
     assert not any(line.startswith("dy") for line in lines)
+
+
+@SETTINGS
+@given(cases(), st.integers(1, 4))
+def test_a_batch_of_valid_points_runs_on_the_grouped_code(case: Case, copies: int) -> None:
+    """Where every sample is fine, the grouped code must run (no falling back to one sample at
+    a time), and give each sample's numbers."""
+    program = compile(case.expression.build)
+    fallbacks: list[int] = []
+    fall_back = program._sample_by_sample
+
+    def spy(flat: list[np.ndarray]) -> Any:
+        fallbacks.append(1)
+        return fall_back(flat)
+
+    program._sample_by_sample = spy  # type: ignore[method-assign]
+    batch = [np.full(copies, x) for x in case.inputs]
+    values, grads = program(*batch)
+    value, one = program(*case.inputs)
+    assert not fallbacks
+    assert np.allclose(values, value, rtol=1e-12, atol=1e-12)
+    for g, h in zip(as_tuple(grads), as_tuple(one)):
+        assert np.allclose(g, h, rtol=1e-10, atol=1e-10)
+
+
+def test_sums_that_repeat_a_term_or_mix_a_batch_with_a_parameter_product() -> None:
+    c = Value(0.5, "c")
+    values, dx = compile(lambda x: (x + c) * (x + c))(np.array([1.0, 2.0]))
+    assert np.allclose(values, [2.25, 6.25]) and np.allclose(dx, [3.0, 5.0])
+    w1, w2, w3 = Value(1.0), Value(2.0), Value(3.0)
+    values, dx = compile(lambda x: (w1 * w3 + x) * (w2 * w3 + x))(np.array([1.0, 2.0]))
+    assert np.allclose(values, [28.0, 40.0]) and np.allclose(dx, [11.0, 13.0])
+    assert (w1.grad, w2.grad, w3.grad) == (45.0, 27.0, 33.0)

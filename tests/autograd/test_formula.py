@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from autograd import functions, ops
-from autograd.formula import Expr, derivatives, name, number, output_formula, render, trace
+from autograd.formula import Expr, derivatives, name, number, output_formula, render, symbolic
 from autograd.testing import gate_inputs
 
 SETTINGS = settings(
@@ -126,7 +126,7 @@ def test_a_rule_that_branches_on_its_input_is_refused() -> None:
 
     op = ops.Op("branching", "b", branching, 1)
     with pytest.raises(TypeError, match="where"):
-        trace(op, [name("x")])
+        symbolic(op, [name("x")])
 
 
 def test_a_wrong_number_of_inputs_is_an_error() -> None:
