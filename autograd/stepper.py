@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numbers
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -39,7 +39,7 @@ from autograd.drawing.cells import Picture, cell_widths
 from autograd.drawing.diagram import Diagram, check_dpi
 from autograd.drawing.draw import check_style, make_style, render
 from autograd.drawing.grouping import Collapse, find_grouping, short_name
-from autograd.drawing.labels import DEFAULT_FMT, MAX_EXTRA, checks, number, text_width
+from autograd.drawing.labels import DEFAULT_FMT, checks, hand_checked, number, text_width
 from autograd.drawing.look import Highlight, Look
 from autograd.drawing.player import Layout, gif_bytes, html_page
 from autograd.drawing.scene import DEFAULT_MAX_NODES, Item, build_scene
@@ -81,26 +81,6 @@ def gate_note(gate: Value) -> str | None:
         return None
     note = getattr(getattr(gate, "gate", None), "note", None)
     return note if isinstance(note, str) and note else None
-
-
-def hand_checked(
-    fmt: str,
-    operands: Sequence[float],
-    result: float,
-    check: Callable[[tuple[str, ...], str], bool],
-) -> tuple[str, ...]:
-    """The operands and the result of a calculation as shown: the result with as few digits as
-    it can (first as on its wire), each operand with as many more as the shown arithmetic needs
-    to check by hand. A product of two numbers known to 3 digits is known to about 3, so the
-    operands may need more digits than the result (``7.3890561 × -1618.1780 = -11956.81``)."""
-    texts: tuple[str, ...] = ()
-    for result_extra in range(MAX_EXTRA + 1):
-        shown = number(result, fmt, result_extra)
-        for extra in range(MAX_EXTRA + 1):
-            texts = tuple(number(x, fmt, extra) for x in operands)
-            if check(texts, shown):
-                return (*texts, shown)
-    return (*texts, shown)
 
 
 def product_texts(fmt: str, local: float, upstream: float, result: float) -> tuple[str, ...]:
@@ -497,7 +477,7 @@ class Stepper:
                 new = p.data - lr * g
                 updates[p] = (k - 1, new)
                 old, grad, result = hand_checked(
-                    fmt, (p.data, g), new, lambda t, r: checks(r, (t[0], "1"), ("-" + eta, t[1]))
+                    fmt, (p.data, g), new, lambda t, r: checks(r, (t[0],), ("-" + eta, t[1]))
                 )
                 name = self.names[p] if p is item.value else self.short_names[p]
                 parts.append((name, f"{old} − {eta} × {grad} = {result}"))
