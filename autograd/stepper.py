@@ -34,7 +34,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from autograd import formula
+from autograd.captions import (
+    forward_expression,
+    gate_note,
+    listed,
+    local_formula,
+    product_texts,
+)
 from autograd.drawing.cells import Picture, cell_widths
 from autograd.drawing.diagram import Diagram, check_dpi
 from autograd.drawing.draw import check_style, make_style, render
@@ -43,79 +49,16 @@ from autograd.drawing.labels import DEFAULT_FMT, checks, hand_checked, number, t
 from autograd.drawing.look import Highlight, Look
 from autograd.drawing.player import Layout, gif_bytes, html_page
 from autograd.drawing.scene import DEFAULT_MAX_NODES, Item, build_scene
+from autograd.drawing.theme import Theme, find_theme
 from autograd.files import write_atomic
 from autograd.graph import Step, backward_steps, topological_order
-from autograd.ops import format_number
 from autograd.report import node_names
 from autograd.value import Value, as_float
 
 TITLE = "chainrule: backprop step by step"
 CAPTION_WRAP = 110  # characters per caption line in the frames' own pictures (GIF, notebook)
-LISTED = 8  # names listed in a caption before "... and N more"
 MAX_GIF_WORK = 20_000
 """A GIF renders every frame with dot: at most this many frames x drawn nodes (about a minute)."""
-
-
-# -- captions -------------------------------------------------------------------------------------
-
-
-def local_formula(step: Step, names: dict[Value, str]) -> str | None:
-    """The local derivative of ``step`` as a formula in the graph's names: the op's rule run on
-    symbols (:mod:`autograd.formula`), so ``q`` for d(q z)/dz and ``1 - t * t`` for a tanh gate
-    t. None where the formula is a plain number (the 1 of ``+``): the caption's number says it."""
-    gate = step.gate
-    inputs = [parent.data if parent.is_constant else names[parent] for parent in gate.parents]
-    text = formula.derivatives(gate.gate, inputs, names[gate])[step.index]
-    try:
-        float(text)
-    except ValueError:
-        return text
-    return None
-
-
-def gate_note(gate: Value) -> str | None:
-    """The gate's pattern in words, from the op table (``mul switches the inputs``), where it
-    shows: not for a gate with a constant folded in (``*-1`` passes -1 times, it switches
-    nothing one can see)."""
-    if any(parent.is_constant for parent in gate.parents):
-        return None
-    note = getattr(getattr(gate, "gate", None), "note", None)
-    return note if isinstance(note, str) and note else None
-
-
-def product_texts(fmt: str, local: float, upstream: float, result: float) -> tuple[str, ...]:
-    """local, upstream and their product, shown so that ``local × upstream = result`` checks."""
-    return hand_checked(fmt, (local, upstream), result, lambda t, r: checks(r, (t[0], t[1])))
-
-
-def _listed(parts: list[str]) -> str:
-    shown = ", ".join(parts[:LISTED])
-    return shown + (f" and {len(parts) - LISTED} more" if len(parts) > LISTED else "")
-
-
-def _operand(node: Value, names: dict[Value, str], fmt: str, values: bool) -> str:
-    if node.is_constant:
-        return format_number(node.data)
-    return number(node.data, fmt) if values else names[node]
-
-
-def _grouped(operand: str) -> str:
-    """A negative number in brackets, where a sign would be misread: ``(-0.51)**2``."""
-    return f"({operand})" if operand.startswith("-") else operand
-
-
-def forward_expression(node: Value, names: dict[Value, str], fmt: str, values: bool) -> str:
-    """How a gate computes its value, in names or in numbers: ``w1 * x1``, ``exp(n5)``,
-    ``1/n7``, ``n4**2``, ``max(a, b)``."""
-    symbol = node.op
-    args = [_operand(p, names, fmt, values) for p in node.parents]
-    if len(args) == 2 and not symbol[-1:].isalnum():
-        return f"{args[0]} {symbol} {args[1]}"
-    if len(args) == 1 and symbol.startswith("*"):
-        return f"{_grouped(args[0])}{symbol}"
-    if len(args) == 1 and "x" in symbol and not symbol.isalpha():
-        return symbol.replace("x", _grouped(args[0]))
-    return f"{symbol}({', '.join(args)})"
 
 
 # -- what each frame knows -------------------------------------------------------------------------
@@ -255,8 +198,8 @@ class Stepper:
       (``nn.SGD(model.parameters(), lr=0.1)``): final frames show ``w ← w − η·∂L/∂w``.
     * ``collapse='neuron'``: one box per neuron, one frame per neuron (see :func:`autograd.draw`).
     * ``grad``: the seed. ``style``, ``fmt``, ``rankdir``, ``names`` (``'all'`` by default: every
-      gate named on its wire, as the captions name it), ``short_names``, ``max_nodes`` as for
-      :func:`autograd.draw`.
+      gate named on its wire, as the captions name it), ``short_names``, ``max_nodes``, ``theme``
+      as for :func:`autograd.draw`.
     """
 
     def __init__(
@@ -274,11 +217,12 @@ class Stepper:
         names: str = "all",
         short_names: bool = False,
         max_nodes: int = DEFAULT_MAX_NODES,
+        theme: str | Theme = "light",
     ) -> None:
         if forward not in (True, False):
             raise ValueError(f"forward must be True or False, got {forward!r}")
         chosen = check_style(style, collapse)
-        self.look = Look(fmt=fmt, rankdir=rankdir, names=names)
+        self.look = Look(fmt=fmt, rankdir=rankdir, names=names, theme=find_theme(theme))
         self.scene = build_scene(root, collapse, max_nodes, short_names)
         self.drawing = make_style(self.scene, self.look, chosen)
         self.root = root
@@ -321,17 +265,17 @@ class Stepper:
         fmt, names = self.look.fmt, self.names
         computed = [item for item in self.scene.items if item.kind != "input"]
         inputs = [item for item in self.scene.items if item.kind == "input"]
-        listed = _listed([f"{i.name} = {number(i.value.data, fmt)}" for i in inputs])
+        given = listed([f"{i.name} = {number(i.value.data, fmt)}" for i in inputs])
         total = len(computed)
         self.frames.append(
-            Frame("forward", 0, None, 0, None, f"forward 0 of {total}: the inputs: {listed}")
+            Frame("forward", 0, None, 0, None, f"forward 0 of {total}: the inputs: {given}")
         )
         for k, item in enumerate(computed, 1):
             node = item.value
             forward_at[node] = k
             if item.kind == "neuron":
                 links = [link for link in self.scene.links if link.target is item]
-                sources = _listed([link.source.name for link in links])
+                sources = listed([link.source.name for link in links])
                 text = f"{item.name} = {number(node.data, fmt)}, computed from {sources}"
                 edges = frozenset(edge for link in links for edge in link.edges)
             else:
@@ -435,7 +379,7 @@ class Stepper:
             hidden = {
                 s.input for s in group if s.input.is_leaf and s.input not in self.scene.by_value
             }
-            text += f";  back to {_listed(parts)}" if parts else ""
+            text += f";  back to {listed(parts)}" if parts else ""
             text += f" and to its {len(hidden)} parameters" if hidden else ""
         mark = Highlight(
             node,
@@ -452,7 +396,7 @@ class Stepper:
             for item in leaves
             if item.value is not self.root
         ]
-        text = f"backward done: {_listed(parts)}" if parts else "backward done"
+        text = f"backward done: {listed(parts)}" if parts else "backward done"
         self.frames.append(Frame("summary", None, steps, 0, None, text))
 
     def _update_frames(
@@ -486,8 +430,8 @@ class Stepper:
                 text = f"{name} ← {name} − η·∂{root_name}/∂{name} = {numbers_}"
                 mark = Highlight(to_nodes=frozenset({item.value}))
             else:
-                listed = ";  ".join(f"{name} ← {numbers_}" for name, numbers_ in parts)
-                text = f"{item.name}: w ← w − η·∂{root_name}/∂w for each parameter:  {listed}"
+                joined = ";  ".join(f"{name} ← {numbers_}" for name, numbers_ in parts)
+                text = f"{item.name}: w ← w − η·∂{root_name}/∂w for each parameter:  {joined}"
                 mark = Highlight(item.value, to_nodes=frozenset({item.value}))
             self.frames.append(
                 Frame("update", None, steps, k, mark, f"update {k} of {total}: {text}")
@@ -599,7 +543,12 @@ class Stepper:
         """The self-contained HTML player as text: the layout once, each frame as the changes
         from the one before, captions as HTML text."""
         return html_page(
-            self.layout, self.pictures(), [f.caption for f in self.frames], title, delay_ms
+            self.layout,
+            self.pictures(),
+            [f.caption for f in self.frames],
+            title,
+            delay_ms,
+            self.look.theme,
         )
 
     def gif(self, delay_ms: int = 1200, dpi: float | None = None) -> bytes:

@@ -29,6 +29,7 @@ from typing import Union
 from autograd.drawing.cells import Cell, Picture
 from autograd.drawing.draw import Style, render
 from autograd.drawing.labels import escape
+from autograd.drawing.theme import LIGHT, Theme
 
 MARK = "#fd{:04x}"  # the background that names cell number k in the layout's render
 MAX_CELLS = 0x10000
@@ -170,6 +171,7 @@ def html_page(
     captions: list[str],
     title: str,
     delay_ms: int = 1200,
+    theme: Theme = LIGHT,
 ) -> str:
     """The player page: the layout, each frame's changes, the captions, and the controls."""
     if isinstance(delay_ms, bool) or not isinstance(delay_ms, int) or delay_ms < 50:
@@ -186,6 +188,9 @@ def html_page(
         frames=_json_in_html({"captions": captions, "changes": changes}),
         last=len(captions) - 1,
         delay=int(delay_ms),
+        background=theme.background,
+        foreground=theme.text,
+        captions="".join(f"<li>{escape(caption)}</li>" for caption in captions),
     )
 
 
