@@ -47,15 +47,26 @@ from autograd.drawing.draw import check_style, make_style, render
 from autograd.drawing.grouping import Collapse, find_grouping, short_name
 from autograd.drawing.labels import DEFAULT_FMT, checks, hand_checked, number, text_width
 from autograd.drawing.look import Highlight, Look
-from autograd.drawing.player import Layout, gif_bytes, html_page
+from autograd.drawing.player import (
+    Blank,
+    Layout,
+    fill_changes,
+    gif_bytes,
+    html_page,
+    notebook_frame,
+    pdf_bytes,
+    quiz_page,
+)
 from autograd.drawing.scene import DEFAULT_MAX_NODES, Item, build_scene
 from autograd.drawing.theme import Theme, find_theme
 from autograd.files import write_atomic
 from autograd.graph import Step, backward_steps, topological_order
+from autograd.quiz import Question, blank_picture, questions
 from autograd.report import node_names
 from autograd.value import Value, as_float
 
 TITLE = "chainrule: backprop step by step"
+QUIZ_TITLE = "chainrule: backprop quiz"
 CAPTION_WRAP = 110  # characters per caption line in the frames' own pictures (GIF, notebook)
 MAX_GIF_WORK = 20_000
 """A GIF renders every frame with dot: at most this many frames x drawn nodes (about a minute)."""
@@ -539,9 +550,21 @@ class Stepper:
         following.on_click(lambda _: step_by(1))
         return widgets.VBox([widgets.HBox([play, previous, slider, following]), words, view])
 
-    def html(self, title: str = TITLE, delay_ms: int = 1200) -> str:
+    def html(
+        self,
+        title: str = TITLE,
+        delay_ms: int = 1200,
+        *,
+        quiz: bool = False,
+        hide: str = "grads",
+    ) -> str:
         """The self-contained HTML player as text: the layout once, each frame as the changes
-        from the one before, captions as HTML text."""
+        from the one before, captions as HTML text. ``quiz=True``: the quiz page instead (see
+        :meth:`quiz_html`)."""
+        if quiz not in (True, False):
+            raise ValueError(f"quiz must be True or False, got {quiz!r}")
+        if quiz:
+            return self.quiz_html(hide, title if title != TITLE else QUIZ_TITLE)
         return html_page(
             self.layout,
             self.pictures(),
@@ -551,23 +574,119 @@ class Stepper:
             self.look.theme,
         )
 
+    # -- quizzes ---------------------------------------------------------------------------------
+
+    def questions(self, hide: str = "grads") -> list[Question]:
+        """The blanks of a quiz that hides ``hide`` ('grads', 'values' or 'both'), in the order
+        backprop fills them in (see :mod:`autograd.quiz`)."""
+        return questions(self, hide)
+
+    def _quiz_layout(self, blank: Picture) -> tuple[Layout, dict[str, float]]:
+        widths = dict(self.widths)
+        for key, width in cell_widths([blank], self.drawing.minimum_width).items():
+            widths[key] = max(width, widths.get(key, 0.0))
+        return Layout.build(self.drawing, blank, widths), widths
+
+    def quiz_html(self, hide: str = "grads", title: str = QUIZ_TITLE) -> str:
+        """The quiz page as text: the drawing with the ``hide`` numbers as lettered blanks, a
+        field for each; the page marks each answer right or wrong (within one unit of the last
+        digit shown) and, on a wrong one, shows the rule that gives the number. Offline and
+        self-contained, as the player; the answers are in the page (for practice, not grading)."""
+        asked = self.questions(hide)
+        blank = blank_picture(self, asked)
+        layout, _ = self._quiz_layout(blank)
+        done = next(k for k, frame in enumerate(self.frames) if frame.phase == "summary")
+        state = Known(self.timeline, self.frames[done])
+        theme = self.look.theme
+        blanks = [
+            Blank(
+                q.letter, q.prompt, q.cells, q.answer, q.shown, q.tolerance, q.hint,
+                theme.value if q.kind == "value" else theme.grad,
+                fill_changes(blank, self.drawing.picture(state, q.highlight)),
+            )
+            for q in asked
+        ]  # fmt: skip
+        what = {
+            "grads": "The values are given; find every gradient, from the output back.",
+            "values": "The inputs are given; find every gate's value, the forward pass.",
+            "both": "The inputs are given; find every value, then every gradient.",
+        }[hide]
+        return quiz_page(layout, blank, blanks, title, theme, what)
+
+    def worksheet(self, hide: str = "grads", answers: bool = False) -> Diagram:
+        """A printable worksheet as a diagram: the drawing with lettered blanks and, under it, a
+        line to write each answer on (``answers=True``: the answer key, each number with the
+        rule that gives it). Save it as .pdf, .svg or .png."""
+        if answers not in (True, False):
+            raise ValueError(f"answers must be True or False, got {answers!r}")
+        asked = self.questions(hide)
+        blank = blank_picture(self, asked, answers)
+        _, widths = self._quiz_layout(blank_picture(self, asked))
+        if answers:
+            lines = [f"({q.letter}) {q.prompt} = {q.shown}:  {q.hint}" for q in asked]
+        else:
+            lines = [f"({q.letter}) {q.prompt}:  {'_' * 14}" for q in asked]
+        wrapped = [part for line in lines for part in self._lines(line)]
+        head = "Answers" if answers else "Fill in the blanks (a), (b), ...:"
+        caption = [head, *wrapped]
+        width = max(text_width(line) for line in caption)
+        return render(
+            self.drawing, blank, widths, caption=caption, caption_size=(width, len(caption))
+        )
+
+    def to_worksheet(
+        self,
+        path: str | Path,
+        hide: str = "grads",
+        answers: bool = False,
+        dpi: float | None = None,
+    ) -> Path:
+        """Write :meth:`worksheet` to ``path`` (.pdf, .svg, .png, or .dot/.tex/.tikz)."""
+        return Path(self.worksheet(hide, answers).save(path, dpi=dpi))
+
+    # -- other outputs ---------------------------------------------------------------------------
+
+    def _check_render_work(self, what: str) -> None:
+        work = len(self) * len(self.scene.items)
+        if work > MAX_GIF_WORK:
+            raise ValueError(
+                f"{what} of {len(self)} frames of {len(self.scene.items)} drawn nodes needs dot to "
+                f"lay out every frame ({work:,} node layouts, more than {MAX_GIF_WORK:,}): write "
+                "the HTML page instead (one layout for every frame), or collapse='neuron'"
+            )
+
     def gif(self, delay_ms: int = 1200, dpi: float | None = None) -> bytes:
         """An animated GIF of every frame, as bytes (needs Pillow; every frame is rendered by
         dot, so very long steppers are refused: use the HTML page)."""
         dpi = check_dpi(dpi)
-        work = len(self) * len(self.scene.items)
-        if work > MAX_GIF_WORK:
-            raise ValueError(
-                f"a GIF of {len(self)} frames of {len(self.scene.items)} drawn nodes needs dot to "
-                f"lay out every frame ({work:,} node layouts, more than {MAX_GIF_WORK:,}): write "
-                "the HTML page instead (one layout for every frame), or collapse='neuron'"
-            )
+        self._check_render_work("a GIF")
         return gif_bytes([self.frame(k).rendered("png", dpi) for k in range(len(self))], delay_ms)
 
-    def to_html(self, path: str | Path, title: str = TITLE) -> Path:
-        """Write the HTML player (slider, play and step buttons, arrow keys) to ``path``."""
-        return write_atomic(path, self.html(title))
+    def pdf(self, dpi: float = 150) -> bytes:
+        """Every frame on a page of its own, as the bytes of one PDF (needs Pillow): for slides,
+        ``\\includegraphics[page=3]{steps.pdf}`` in Beamer shows frame 2."""
+        resolution = check_dpi(dpi) or 150.0
+        self._check_render_work("a PDF")
+        pngs = [self.frame(k).rendered("png", resolution) for k in range(len(self))]
+        return pdf_bytes(pngs, resolution)
+
+    def to_html(
+        self, path: str | Path, title: str = TITLE, *, quiz: bool = False, hide: str = "grads"
+    ) -> Path:
+        """Write the HTML player (slider, play and step buttons, arrow keys) to ``path``;
+        ``quiz=True`` writes the quiz page that hides ``hide`` (see :meth:`quiz_html`)."""
+        return write_atomic(path, self.html(title, quiz=quiz, hide=hide))
 
     def to_gif(self, path: str | Path, delay_ms: int = 1200, dpi: float | None = None) -> Path:
         """Write an animated GIF of every frame (needs Pillow) to ``path``."""
         return write_atomic(path, self.gif(delay_ms, dpi))
+
+    def to_pdf(self, path: str | Path, dpi: float = 150) -> Path:
+        """Write every frame, one per page, to the PDF ``path`` (needs Pillow)."""
+        return write_atomic(path, self.pdf(dpi))
+
+    def _repr_html_(self) -> str:
+        """In a notebook, the player itself: the page in an iframe (its script and CSP work
+        there), so it needs no kernel and no widget library; where no script may run, the page
+        shows the first frame and the list of captions."""
+        return notebook_frame(self.html(), self.layout.aspect())

@@ -33,8 +33,10 @@ class Theme:
     heat: str  # heat: the colour of a large gradient
     box: str  # a record box's border
     cluster: str  # a layer's dashed border
-    right: str  # a quiz answer marked right
+    right: str  # a quiz answer marked right: its text
     wrong: str  # ... and wrong
+    right_fill: str  # ... the background of its cell
+    wrong_fill: str
     blank: str  # a quiz blank
 
 
@@ -58,6 +60,8 @@ LIGHT = Theme(
     cluster="#888888",
     right="#2e7d32",
     wrong="#c62828",
+    right_fill="#c8e6c9",
+    wrong_fill="#ffcdd2",
     blank="#6a1b9a",
 )
 COLORBLIND = Theme(
@@ -80,6 +84,8 @@ COLORBLIND = Theme(
     cluster="#888888",
     right="#0072b2",
     wrong="#d55e00",
+    right_fill="#cde4f3",
+    wrong_fill="#f7d9c6",
     blank="#000000",
 )
 DARK = Theme(
@@ -102,6 +108,8 @@ DARK = Theme(
     cluster="#9e9e9e",
     right="#81c784",
     wrong="#ff8a80",
+    right_fill="#1f3d22",
+    wrong_fill="#4d2323",
     blank="#ce93d8",
 )
 THEMES = {theme.name: theme for theme in (LIGHT, COLORBLIND, DARK)}
