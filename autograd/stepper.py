@@ -453,6 +453,9 @@ class Stepper:
     def __len__(self) -> int:
         return len(self.frames)
 
+    def __repr__(self) -> str:
+        return f"<Stepper: backprop through {self.names[self.root]} in {len(self)} frames>"
+
     def _index(self, k: int) -> int:
         if isinstance(k, bool) or not isinstance(k, int) or not -len(self) <= k < len(self):
             raise IndexError(
