@@ -233,7 +233,7 @@ class Explanation:
                 text = f.formula_latex if latex else f.formula
                 if text is None:
                     text = f.symbol_latex if latex else f.symbol
-                elif many and (_loose(text) or (k and text.startswith("-"))):
+                elif many and (_compound(text) or (k and text.startswith("-"))):
                     text = rf"\left({text}\right)" if latex else f"({text})"
                 parts.append(text)
             formulas.append(times.join(parts))
@@ -272,15 +272,10 @@ def _signed(text: str, first: bool) -> str:
     return f"({text})" if text.startswith("-") and not first else text
 
 
-def _loose(text: str) -> bool:
-    """Does a formula need brackets as a factor (a sum or difference at its top level)?"""
-    depth = 0
-    for k, c in enumerate(text):
-        depth += c in "([{"
-        depth -= c in ")]}"
-        if depth == 0 and c in "+-" and k > 0 and text[k - 1] == " ":
-            return True
-    return False
+def _compound(text: str) -> bool:
+    """Is a formula more than one name or number, so that it needs brackets as a factor
+    (``2 · (2 · n14)``, ``w5 · (1 - t · t)``)?"""
+    return " " in text
 
 
 def _factor(gate: Value, index: int, names: dict[Value, str]) -> Factor:

@@ -90,6 +90,23 @@ class Frame:
     caption: str
 
 
+@dataclass(frozen=True)
+class Page:
+    """An HTML page (the player, a quiz) that a notebook shows in place (in an iframe, so its own
+    script runs) and that saves to a file."""
+
+    html: str
+    aspect: float  # the drawing's height over its width, for the iframe's height
+    title: str = TITLE
+
+    def save(self, path: str | Path) -> Path:
+        """Write the page to ``path``."""
+        return write_atomic(path, self.html)
+
+    def _repr_html_(self) -> str:
+        return notebook_frame(self.html, self.aspect, self.title)
+
+
 class Timeline:
     """When each number appears (what a :class:`Known` reads): ``forward``, the forward frame that
     computes each gate; ``steps``, the backward steps in frame order; ``final``, each node's
@@ -590,6 +607,11 @@ class Stepper:
             widths[key] = max(width, widths.get(key, 0.0))
         return Layout.build(self.drawing, blank, widths), widths
 
+    def quiz(self, hide: str = "grads", title: str = QUIZ_TITLE) -> Page:
+        """The quiz page (:meth:`quiz_html`) as a :class:`Page`: a notebook shows it in place,
+        ``.save(path)`` writes it."""
+        return Page(self.quiz_html(hide, title), self.layout.aspect() + 0.35, title)
+
     def quiz_html(self, hide: str = "grads", title: str = QUIZ_TITLE) -> str:
         """The quiz page as text: the drawing with the ``hide`` numbers as lettered blanks, a
         field for each; the page marks each answer right or wrong (within one unit of the last
@@ -692,4 +714,4 @@ class Stepper:
         """In a notebook, the player itself: the page in an iframe (its script and CSP work
         there), so it needs no kernel and no widget library; where no script may run, the page
         shows the first frame and the list of captions."""
-        return notebook_frame(self.html(), self.layout.aspect())
+        return notebook_frame(self.html(), self.layout.aspect(), TITLE)

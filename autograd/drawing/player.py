@@ -325,13 +325,13 @@ def pdf_bytes(pngs: list[bytes], dpi: float) -> bytes:
     return out.getvalue()
 
 
-def notebook_frame(page: str, aspect: float) -> str:
+def notebook_frame(page: str, aspect: float, title: str) -> str:
     """A page shown in a notebook's output: an iframe whose ``srcdoc`` is the page, so that its
     own script and Content-Security-Policy apply (sandboxed: the script cannot reach the
     notebook). Its height leaves room for the controls and the caption above the drawing."""
     height = int(min(max(190 + NOTEBOOK_WIDTH * aspect, 320), 900))
     return (
         f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '
-        f'title="chainrule: backprop step by step" style="width: 100%; height: {height}px; '
+        f'title="{escape(title)}" style="width: 100%; height: {height}px; '
         'border: 0;"></iframe>'
     )

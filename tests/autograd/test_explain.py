@@ -88,7 +88,7 @@ def test_several_paths_are_summed() -> None:
 def test_the_sigmoid_neuron_brackets_negative_factors() -> None:
     f, v = sigmoid_circuit()
     text = str(explain(f, v["w0"]))
-    assert text.splitlines()[1].endswith("= -f · f · 1 · n6 · (-1) · 1 · 1 · x0")
+    assert text.splitlines()[1].endswith("= (-f · f) · 1 · n6 · (-1) · 1 · 1 · x0")
     assert text.splitlines()[2].endswith("= -0.53 · 1.00 · 0.37 · (-1.00) · 1.00 · 1.00 · (-1.00)")
     assert text.endswith("= -0.20")
 
