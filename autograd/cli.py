@@ -197,7 +197,8 @@ def _render(args: argparse.Namespace) -> dict[Path | None, bytes]:
         outputs[args.output] = diagram.to_tikz(standalone=suffix == ".tex").encode("utf-8")
     else:
         outputs[args.output] = diagram.rendered(suffix[1:], args.dpi)
-    return outputs
+    # made stepper first (a GIF too long is refused before dot runs), written diagram first
+    return {path: outputs[path] for path in (args.output, args.steps, args.quiz) if path in outputs}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -217,10 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             continue
         try:
             write_atomic(path, data)
-        except OSError as error:
-            print(
-                f"{PROGRAM}: error: cannot write {str(path)!r}: {error.strerror}", file=sys.stderr
-            )
+        except OSError as error:  # write_atomic's WriteError names the file and the reason
+            print(f"{PROGRAM}: error: {error}", file=sys.stderr)
             return 1
         print(f"wrote {path}")
     return 0
