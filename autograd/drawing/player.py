@@ -42,6 +42,7 @@ CELL = re.compile(
 GATE = re.compile(r'(<g id="gate_([^"]+)" class="node">\s*)<ellipse fill="[^"]*"')
 SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 NOTEBOOK_WIDTH = 880  # pixels: about the width of a notebook's output area
+READABLE = 0.8  # the quiz's drawing at least this fraction of its size (it scrolls sideways)
 ATTRIBUTE = re.compile(r'\b(y|font-family|font-size)="([^"]*)"')
 
 
@@ -120,11 +121,16 @@ class Layout:
         slots.append(svg[position:])
         return cls(slots)
 
-    def aspect(self) -> float:
-        """The drawing's height over its width."""
+    def size(self) -> tuple[float, float]:
+        """The drawing's width and height as dot laid it out, in points."""
         head = self.slots[0]
         match = SIZE.search(head) if isinstance(head, str) else None
-        return float(match.group(2)) / float(match.group(1)) if match else 0.5
+        return (float(match.group(1)), float(match.group(2))) if match else (400.0, 200.0)
+
+    def aspect(self) -> float:
+        """The drawing's height over its width."""
+        width, height = self.size()
+        return height / width
 
     def svg(self, picture: Picture) -> str:
         """The SVG showing ``picture`` (its cells' texts and fills, its gates' fills)."""
@@ -277,6 +283,7 @@ def quiz_page(
         data=_json_in_html(data),
         count=len(blanks),
         range=span,
+        min_width=round(layout.size()[0] * READABLE),
         what=escape(what),
         background=theme.background,
         foreground=theme.text,

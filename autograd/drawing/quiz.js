@@ -102,7 +102,18 @@
         if (check(q.letter)) { next(q.letter); }
       }
     });
-    input.addEventListener("focus", function () { active = q.letter; paint(); });
+    input.addEventListener("focus", function () {
+      active = q.letter;
+      paint();
+      // a wide drawing scrolls sideways: bring the blank's cell into view (only sideways, so
+      // the field being typed in stays where it is)
+      var figure = document.getElementById("diagram");
+      var cell = cells[q.cells[0]].box.getBoundingClientRect();
+      var frame = figure.getBoundingClientRect();
+      if (cell.left < frame.left || cell.right > frame.right) {
+        figure.scrollLeft += (cell.left + cell.right) / 2 - (frame.left + frame.right) / 2;
+      }
+    });
     document.getElementById("check-" + q.letter).addEventListener("click", function () {
       active = q.letter;
       check(q.letter);

@@ -139,3 +139,21 @@ def test_the_notebook_iframe_runs_the_player(browser: Any, tmp_path: Path) -> No
     assert browser.get_log("browser") == []
     shown = html.unescape(stepper._repr_html_())
     assert '<ol id="captions" start="0">' in shown, "the captions, where no script runs"
+
+
+def test_a_wide_drawing_scrolls_to_the_blank_being_answered(browser: Any, tmp_path: Path) -> None:
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [3, 1], seed=0)
+    loss = (model([Value(0.5, "x1"), Value(-1.0, "x2")]) - 1.0) ** 2
+    stepper = Stepper(loss, short_names=True)
+    asked = stepper.questions()
+    _open(browser, stepper.to_html(tmp_path / "wide.html", quiz=True), (800, 700))
+    visible = (
+        "const c = document.getElementById('b-' + arguments[0]).getBoundingClientRect();"
+        "const f = document.getElementById('diagram').getBoundingClientRect();"
+        "return c.left >= f.left - 1 && c.right <= f.right + 1"
+    )
+    far = [q for q in asked if not browser.execute_script(visible, q.cells[0])]
+    assert far, "the drawing is wider than the window"
+    browser.find_element("id", f"answer-{far[-1].letter}").click()
+    assert browser.execute_script(visible, far[-1].cells[0])
