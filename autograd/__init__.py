@@ -11,6 +11,7 @@
 from autograd.compiler import Program, TraceError, compile
 from autograd.derivatives import gradients, tangents
 from autograd.drawing import draw
+from autograd.explain import Explanation, explain
 from autograd.functional import grad, hessian, jacobian, jvp, value_and_grad
 from autograd.gc_control import gc_paused
 from autograd.grad_mode import is_recording, no_grad
@@ -21,6 +22,7 @@ from autograd.stepper import Stepper
 from autograd.value import Value, maximum, weighted_sum
 
 __all__ = [
+    "Explanation",
     "GradcheckError",
     "Program",
     "TraceError",
@@ -31,6 +33,7 @@ __all__ = [
     "compile",
     "backward_steps",
     "draw",
+    "explain",
     "grad",
     "gc_paused",
     "gradcheck",

@@ -16,15 +16,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from autograd.drawing.diagram import SOURCE_SUFFIXES, DotNotFoundError, check_dpi
+from autograd.drawing.diagram import SOURCE_SUFFIXES, TIKZ_SUFFIXES, DotNotFoundError, check_dpi
 from autograd.drawing.draw import draw
 from autograd.expression import ALLOWED, Expression, ExpressionError, parse, parse_bindings
+from autograd.files import write_atomic
 from autograd.stepper import Stepper
 from autograd.value import Value
 
 PROGRAM = "chainrule"
-DIAGRAM_SUFFIXES = (".svg", ".png", ".pdf", ".dot", ".gv")
-STEPS_SUFFIXES = (".html", ".gif")
+DIAGRAM_SUFFIXES = (".svg", ".png", ".pdf", ".dot", ".gv", ".tikz", ".tex")
+STEPS_SUFFIXES = (".html", ".gif", ".pdf")
+QUIZ_SUFFIXES = (".html", ".svg", ".png", ".pdf")
 NUMBER_THEN_NAME = re.compile(r"(?<![\w.])(\d+(?:\.\d*)?)([A-Za-z_(])")
 RENDER = {
     "help": "draw an expression's graph with its values and gradients",
@@ -33,7 +35,10 @@ RENDER = {
         f"use {ALLOWED}. Options may come before or after the NAME=NUMBER values. An "
         "expression starting with '-' goes after '--'."
     ),
-    "epilog": 'example: chainrule render "(x+y)*z" x=-2 y=5 z=-4 -o graph.svg --steps steps.html',
+    "epilog": (
+        'example: chainrule render "(x+y)*z" x=-2 y=5 z=-4 -o graph.svg --steps steps.html '
+        "--quiz quiz.html"
+    ),
 }
 
 
@@ -57,10 +62,28 @@ def _add_render_arguments(render: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         type=Path,
-        help="diagram file: .svg .png .pdf or .dot (default: DOT text on stdout)",
+        help="diagram file: .svg .png .pdf .dot, or .tikz/.tex for LaTeX (default: DOT text on "
+        "stdout)",
     )
     render.add_argument(
-        "--steps", type=Path, help="also write the backprop stepper: .html (player) or .gif"
+        "--steps",
+        type=Path,
+        help="also write the backprop stepper: .html (player), .gif, or .pdf (a frame a page)",
+    )
+    render.add_argument(
+        "--quiz",
+        type=Path,
+        help="also write a quiz: .html (a page that marks the answers) or .svg .png .pdf (a "
+        "printable worksheet)",
+    )
+    render.add_argument(
+        "--hide",
+        choices=("grads", "values", "both"),
+        default="grads",
+        help="what the quiz asks for (default: grads)",
+    )
+    render.add_argument(
+        "--theme", choices=("light", "colorblind", "dark"), default="light", help="the colours"
     )
     render.add_argument("--style", choices=("circuit", "record"), default="circuit")
     render.add_argument(
@@ -120,6 +143,7 @@ def _render(args: argparse.Namespace) -> dict[Path | None, bytes]:
     """Everything to write, by path (None: stdout), computed before anything is written."""
     _check_suffix(args.output, DIAGRAM_SUFFIXES, "-o")
     _check_suffix(args.steps, STEPS_SUFFIXES, "--steps")
+    _check_suffix(args.quiz, QUIZ_SUFFIXES, "--quiz")
     expression = _parse(args.expression)
     bound = parse_bindings(args.values)
     unused = [name for name in bound if name not in expression.names]
@@ -133,10 +157,10 @@ def _render(args: argparse.Namespace) -> dict[Path | None, bytes]:
     assert isinstance(root, Value), "an expression with a variable computes a Value"
     if root.label is None:
         root.label = "f"
-    options = {"style": args.style, "fmt": args.fmt, "rankdir": args.rankdir}
+    options = {"style": args.style, "fmt": args.fmt, "rankdir": args.rankdir, "theme": args.theme}
     try:
         check_dpi(args.dpi)
-        stepper = Stepper(root, **options) if args.steps else None
+        stepper = Stepper(root, **options) if args.steps or args.quiz else None
         if not args.forward_only:
             root.backward()
         diagram = draw(root, heat=args.heat, **options)
@@ -144,19 +168,37 @@ def _render(args: argparse.Namespace) -> dict[Path | None, bytes]:
         raise ExpressionError(str(error)) from None
 
     outputs: dict[Path | None, bytes] = {}
-    if stepper is not None:  # first: a GIF too long to make is refused before any rendering
-        if args.steps.suffix.lower() == ".gif":
-            try:
+    if stepper is not None and args.steps:  # first: a GIF too long is refused before rendering
+        suffix = args.steps.suffix.lower()
+        try:
+            if suffix == ".gif":
                 outputs[args.steps] = stepper.gif(dpi=args.dpi)
-            except ValueError as error:
-                raise ExpressionError(str(error)) from None
-        else:
-            outputs[args.steps] = stepper.html(f"{args.expression}").encode("utf-8")
-    if args.output is None or args.output.suffix.lower() in SOURCE_SUFFIXES:
+            elif suffix == ".pdf":
+                outputs[args.steps] = stepper.pdf(dpi=args.dpi or 150)
+            else:
+                outputs[args.steps] = stepper.html(f"{args.expression}").encode("utf-8")
+        except ValueError as error:
+            raise ExpressionError(str(error)) from None
+    if stepper is not None and args.quiz:
+        suffix = args.quiz.suffix.lower()
+        try:
+            if suffix == ".html":
+                page = stepper.quiz_html(args.hide, f"{args.expression}: backprop quiz")
+                outputs[args.quiz] = page.encode("utf-8")
+            else:
+                sheet = stepper.worksheet(args.hide)
+                outputs[args.quiz] = sheet.rendered(suffix[1:], args.dpi)
+        except ValueError as error:
+            raise ExpressionError(str(error)) from None
+    suffix = args.output.suffix.lower() if args.output is not None else ".dot"
+    if suffix in SOURCE_SUFFIXES:
         outputs[args.output] = diagram.source.encode("utf-8")
+    elif suffix in TIKZ_SUFFIXES:
+        outputs[args.output] = diagram.to_tikz(standalone=suffix == ".tex").encode("utf-8")
     else:
-        outputs[args.output] = diagram.rendered(args.output.suffix.lower()[1:], args.dpi)
-    return outputs
+        outputs[args.output] = diagram.rendered(suffix[1:], args.dpi)
+    # made stepper first (a GIF too long is refused before dot runs), written diagram first
+    return {path: outputs[path] for path in (args.output, args.steps, args.quiz) if path in outputs}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -175,11 +217,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(data.decode("utf-8"))
             continue
         try:
-            path.write_bytes(data)
-        except OSError as error:
-            print(
-                f"{PROGRAM}: error: cannot write {str(path)!r}: {error.strerror}", file=sys.stderr
-            )
+            write_atomic(path, data)
+        except OSError as error:  # write_atomic's WriteError names the file and the reason
+            print(f"{PROGRAM}: error: {error}", file=sys.stderr)
             return 1
         print(f"wrote {path}")
     return 0

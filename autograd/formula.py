@@ -262,6 +262,75 @@ def _operand(
     return f"({text})" if tight else text
 
 
+_LATEX_FUNCTIONS = {
+    "exp": r"\exp",
+    "log": r"\log",
+    "tanh": r"\tanh",
+    "sin": r"\sin",
+    "cos": r"\cos",
+    "sigmoid": r"\sigma",
+    "softplus": r"\operatorname{softplus}",
+}
+_LATEX_COMPARE = {"<": "<", "<=": r"\le", ">": ">", ">=": r"\ge"}
+
+
+def latex(
+    expr: Expr, names: dict[Expr, str] | None = None, symbol: Callable[[str], str] = str
+) -> str:
+    r"""The expression as LaTeX math: ``1 - t \cdot t``, ``\frac{1}{y}``, ``x^{-0.5}``, a
+    ``where`` as cases. ``names`` renders some subexpressions by a name (as :func:`render`), and
+    ``symbol`` turns a name into LaTeX (``w0`` into ``w_{0}``)."""
+    names = names or {}
+    if expr in names:
+        return symbol(names[expr])
+    kind, args = expr.kind, expr.args
+    if kind == "name":
+        return symbol(str(expr.value))
+    if kind == "number":
+        value = expr.value
+        return str(value).lower() if isinstance(value, bool) else format_number(float(value))
+    parts = [latex(a, names, symbol) for a in args]
+    if kind == "neg":
+        return "-" + _latex_operand(args[0], parts[0], UNARY, names, right=True)
+    if kind == "/":
+        return rf"\frac{{{parts[0]}}}{{{parts[1]}}}"
+    if kind == "**":
+        base = _latex_operand(args[0], parts[0], POWER, names, right=False, power=True)
+        return f"{base}^{{{parts[1]}}}"
+    if kind in ("+", "-", "*") or kind in _LATEX_COMPARE:
+        operator = {"+": "+", "-": "-", "*": r"\cdot"}.get(kind) or _LATEX_COMPARE[kind]
+        precedence = expr.precedence
+        left = _latex_operand(args[0], parts[0], precedence, names, right=False)
+        right = _latex_operand(args[1], parts[1], precedence, names, right=True)
+        return f"{left} {operator} {right}"
+    if kind == "where":
+        rows = []
+        while expr.kind == "where":  # where(c, a, where(d, b, e)): the cases a, b, e
+            condition, chosen, expr = expr.args
+            rows.append(f"{latex(chosen, names, symbol)} & {latex(condition, names, symbol)}")
+        rows.append(f"{latex(expr, names, symbol)} & \\text{{else}}")
+        return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
+    if kind == "abs":
+        return rf"\left|{parts[0]}\right|"
+    if kind == "sqrt":
+        return rf"\sqrt{{{parts[0]}}}"
+    function = _LATEX_FUNCTIONS.get(kind, rf"\operatorname{{{kind}}}")
+    return rf"{function}\left({', '.join(parts)}\right)"
+
+
+def _latex_operand(
+    expr: Expr, text: str, parent: int, names: dict[Expr, str], right: bool, power: bool = False
+) -> str:
+    """An operand in LaTeX, in parentheses where :func:`_operand` would put them (a fraction, a
+    function call and a named subexpression need none)."""
+    if expr in names or expr.kind in ("/", "where", "abs", "sqrt") or expr.precedence == ATOM:
+        return f"{{{text}}}" if power and expr.kind not in ("name", "number") else text
+    tight = expr.precedence < parent or (expr.precedence == parent and (right != power))
+    if power and expr.precedence == UNARY:
+        tight = not right
+    return rf"\left({text}\right)" if tight else text
+
+
 @dataclass(frozen=True)
 class Formulas:
     """A rule run on symbols: its output and its local derivatives, as expression trees."""
@@ -305,6 +374,7 @@ __all__ = [
     "Expr",
     "Formulas",
     "derivatives",
+    "latex",
     "name",
     "number",
     "output_formula",

@@ -28,114 +28,48 @@ from __future__ import annotations
 
 import numbers
 import textwrap
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from autograd import formula
+from autograd.captions import (
+    forward_expression,
+    gate_note,
+    listed,
+    local_formula,
+    product_texts,
+)
 from autograd.drawing.cells import Picture, cell_widths
 from autograd.drawing.diagram import Diagram, check_dpi
 from autograd.drawing.draw import check_style, make_style, render
 from autograd.drawing.grouping import Collapse, find_grouping, short_name
-from autograd.drawing.labels import DEFAULT_FMT, MAX_EXTRA, checks, number, text_width
+from autograd.drawing.labels import DEFAULT_FMT, checks, hand_checked, number, text_width
 from autograd.drawing.look import Highlight, Look
-from autograd.drawing.player import Layout, gif_bytes, html_page
+from autograd.drawing.player import (
+    Blank,
+    Layout,
+    fill_changes,
+    gif_bytes,
+    html_page,
+    notebook_frame,
+    pdf_bytes,
+    quiz_page,
+)
 from autograd.drawing.scene import DEFAULT_MAX_NODES, Item, build_scene
+from autograd.drawing.theme import Theme, find_theme
 from autograd.files import write_atomic
 from autograd.graph import Step, backward_steps, topological_order
-from autograd.ops import format_number
+from autograd.quiz import Question, blank_picture, questions
 from autograd.report import node_names
 from autograd.value import Value, as_float
 
 TITLE = "chainrule: backprop step by step"
+QUIZ_TITLE = "chainrule: backprop quiz"
 CAPTION_WRAP = 110  # characters per caption line in the frames' own pictures (GIF, notebook)
-LISTED = 8  # names listed in a caption before "... and N more"
 MAX_GIF_WORK = 20_000
 """A GIF renders every frame with dot: at most this many frames x drawn nodes (about a minute)."""
-
-
-# -- captions -------------------------------------------------------------------------------------
-
-
-def local_formula(step: Step, names: dict[Value, str]) -> str | None:
-    """The local derivative of ``step`` as a formula in the graph's names: the op's rule run on
-    symbols (:mod:`autograd.formula`), so ``q`` for d(q z)/dz and ``1 - t * t`` for a tanh gate
-    t. None where the formula is a plain number (the 1 of ``+``): the caption's number says it."""
-    gate = step.gate
-    inputs = [parent.data if parent.is_constant else names[parent] for parent in gate.parents]
-    text = formula.derivatives(gate.gate, inputs, names[gate])[step.index]
-    try:
-        float(text)
-    except ValueError:
-        return text
-    return None
-
-
-def gate_note(gate: Value) -> str | None:
-    """The gate's pattern in words, from the op table (``mul switches the inputs``), where it
-    shows: not for a gate with a constant folded in (``*-1`` passes -1 times, it switches
-    nothing one can see)."""
-    if any(parent.is_constant for parent in gate.parents):
-        return None
-    note = getattr(getattr(gate, "gate", None), "note", None)
-    return note if isinstance(note, str) and note else None
-
-
-def hand_checked(
-    fmt: str,
-    operands: Sequence[float],
-    result: float,
-    check: Callable[[tuple[str, ...], str], bool],
-) -> tuple[str, ...]:
-    """The operands and the result of a calculation as shown: the result with as few digits as
-    it can (first as on its wire), each operand with as many more as the shown arithmetic needs
-    to check by hand. A product of two numbers known to 3 digits is known to about 3, so the
-    operands may need more digits than the result (``7.3890561 × -1618.1780 = -11956.81``)."""
-    texts: tuple[str, ...] = ()
-    for result_extra in range(MAX_EXTRA + 1):
-        shown = number(result, fmt, result_extra)
-        for extra in range(MAX_EXTRA + 1):
-            texts = tuple(number(x, fmt, extra) for x in operands)
-            if check(texts, shown):
-                return (*texts, shown)
-    return (*texts, shown)
-
-
-def product_texts(fmt: str, local: float, upstream: float, result: float) -> tuple[str, ...]:
-    """local, upstream and their product, shown so that ``local × upstream = result`` checks."""
-    return hand_checked(fmt, (local, upstream), result, lambda t, r: checks(r, (t[0], t[1])))
-
-
-def _listed(parts: list[str]) -> str:
-    shown = ", ".join(parts[:LISTED])
-    return shown + (f" and {len(parts) - LISTED} more" if len(parts) > LISTED else "")
-
-
-def _operand(node: Value, names: dict[Value, str], fmt: str, values: bool) -> str:
-    if node.is_constant:
-        return format_number(node.data)
-    return number(node.data, fmt) if values else names[node]
-
-
-def _grouped(operand: str) -> str:
-    """A negative number in brackets, where a sign would be misread: ``(-0.51)**2``."""
-    return f"({operand})" if operand.startswith("-") else operand
-
-
-def forward_expression(node: Value, names: dict[Value, str], fmt: str, values: bool) -> str:
-    """How a gate computes its value, in names or in numbers: ``w1 * x1``, ``exp(n5)``,
-    ``1/n7``, ``n4**2``, ``max(a, b)``."""
-    symbol = node.op
-    args = [_operand(p, names, fmt, values) for p in node.parents]
-    if len(args) == 2 and not symbol[-1:].isalnum():
-        return f"{args[0]} {symbol} {args[1]}"
-    if len(args) == 1 and symbol.startswith("*"):
-        return f"{_grouped(args[0])}{symbol}"
-    if len(args) == 1 and "x" in symbol and not symbol.isalpha():
-        return symbol.replace("x", _grouped(args[0]))
-    return f"{symbol}({', '.join(args)})"
 
 
 # -- what each frame knows -------------------------------------------------------------------------
@@ -154,6 +88,23 @@ class Frame:
     updates: int
     highlight: Highlight | None
     caption: str
+
+
+@dataclass(frozen=True)
+class Page:
+    """An HTML page (the player, a quiz) that a notebook shows in place (in an iframe, so its own
+    script runs) and that saves to a file."""
+
+    html: str
+    aspect: float  # the drawing's height over its width, for the iframe's height
+    title: str = TITLE
+
+    def save(self, path: str | Path) -> Path:
+        """Write the page to ``path``."""
+        return write_atomic(path, self.html)
+
+    def _repr_html_(self) -> str:
+        return notebook_frame(self.html, self.aspect, self.title)
 
 
 class Timeline:
@@ -275,8 +226,8 @@ class Stepper:
       (``nn.SGD(model.parameters(), lr=0.1)``): final frames show ``w ← w − η·∂L/∂w``.
     * ``collapse='neuron'``: one box per neuron, one frame per neuron (see :func:`autograd.draw`).
     * ``grad``: the seed. ``style``, ``fmt``, ``rankdir``, ``names`` (``'all'`` by default: every
-      gate named on its wire, as the captions name it), ``short_names``, ``max_nodes`` as for
-      :func:`autograd.draw`.
+      gate named on its wire, as the captions name it), ``short_names``, ``max_nodes``, ``theme``
+      as for :func:`autograd.draw`.
     """
 
     def __init__(
@@ -294,11 +245,12 @@ class Stepper:
         names: str = "all",
         short_names: bool = False,
         max_nodes: int = DEFAULT_MAX_NODES,
+        theme: str | Theme = "light",
     ) -> None:
         if forward not in (True, False):
             raise ValueError(f"forward must be True or False, got {forward!r}")
         chosen = check_style(style, collapse)
-        self.look = Look(fmt=fmt, rankdir=rankdir, names=names)
+        self.look = Look(fmt=fmt, rankdir=rankdir, names=names, theme=find_theme(theme))
         self.scene = build_scene(root, collapse, max_nodes, short_names)
         self.drawing = make_style(self.scene, self.look, chosen)
         self.root = root
@@ -341,17 +293,17 @@ class Stepper:
         fmt, names = self.look.fmt, self.names
         computed = [item for item in self.scene.items if item.kind != "input"]
         inputs = [item for item in self.scene.items if item.kind == "input"]
-        listed = _listed([f"{i.name} = {number(i.value.data, fmt)}" for i in inputs])
+        given = listed([f"{i.name} = {number(i.value.data, fmt)}" for i in inputs])
         total = len(computed)
         self.frames.append(
-            Frame("forward", 0, None, 0, None, f"forward 0 of {total}: the inputs: {listed}")
+            Frame("forward", 0, None, 0, None, f"forward 0 of {total}: the inputs: {given}")
         )
         for k, item in enumerate(computed, 1):
             node = item.value
             forward_at[node] = k
             if item.kind == "neuron":
                 links = [link for link in self.scene.links if link.target is item]
-                sources = _listed([link.source.name for link in links])
+                sources = listed([link.source.name for link in links])
                 text = f"{item.name} = {number(node.data, fmt)}, computed from {sources}"
                 edges = frozenset(edge for link in links for edge in link.edges)
             else:
@@ -455,7 +407,7 @@ class Stepper:
             hidden = {
                 s.input for s in group if s.input.is_leaf and s.input not in self.scene.by_value
             }
-            text += f";  back to {_listed(parts)}" if parts else ""
+            text += f";  back to {listed(parts)}" if parts else ""
             text += f" and to its {len(hidden)} parameters" if hidden else ""
         mark = Highlight(
             node,
@@ -472,7 +424,7 @@ class Stepper:
             for item in leaves
             if item.value is not self.root
         ]
-        text = f"backward done: {_listed(parts)}" if parts else "backward done"
+        text = f"backward done: {listed(parts)}" if parts else "backward done"
         self.frames.append(Frame("summary", None, steps, 0, None, text))
 
     def _update_frames(
@@ -497,7 +449,7 @@ class Stepper:
                 new = p.data - lr * g
                 updates[p] = (k - 1, new)
                 old, grad, result = hand_checked(
-                    fmt, (p.data, g), new, lambda t, r: checks(r, (t[0], "1"), ("-" + eta, t[1]))
+                    fmt, (p.data, g), new, lambda t, r: checks(r, (t[0],), ("-" + eta, t[1]))
                 )
                 name = self.names[p] if p is item.value else self.short_names[p]
                 parts.append((name, f"{old} − {eta} × {grad} = {result}"))
@@ -506,8 +458,8 @@ class Stepper:
                 text = f"{name} ← {name} − η·∂{root_name}/∂{name} = {numbers_}"
                 mark = Highlight(to_nodes=frozenset({item.value}))
             else:
-                listed = ";  ".join(f"{name} ← {numbers_}" for name, numbers_ in parts)
-                text = f"{item.name}: w ← w − η·∂{root_name}/∂w for each parameter:  {listed}"
+                joined = ";  ".join(f"{name} ← {numbers_}" for name, numbers_ in parts)
+                text = f"{item.name}: w ← w − η·∂{root_name}/∂w for each parameter:  {joined}"
                 mark = Highlight(item.value, to_nodes=frozenset({item.value}))
             self.frames.append(
                 Frame("update", None, steps, k, mark, f"update {k} of {total}: {text}")
@@ -517,6 +469,9 @@ class Stepper:
 
     def __len__(self) -> int:
         return len(self.frames)
+
+    def __repr__(self) -> str:
+        return f"<Stepper: backprop through {self.names[self.root]} in {len(self)} frames>"
 
     def _index(self, k: int) -> int:
         if isinstance(k, bool) or not isinstance(k, int) or not -len(self) <= k < len(self):
@@ -615,30 +570,148 @@ class Stepper:
         following.on_click(lambda _: step_by(1))
         return widgets.VBox([widgets.HBox([play, previous, slider, following]), words, view])
 
-    def html(self, title: str = TITLE, delay_ms: int = 1200) -> str:
+    def html(
+        self,
+        title: str = TITLE,
+        delay_ms: int = 1200,
+        *,
+        quiz: bool = False,
+        hide: str = "grads",
+    ) -> str:
         """The self-contained HTML player as text: the layout once, each frame as the changes
-        from the one before, captions as HTML text."""
+        from the one before, captions as HTML text. ``quiz=True``: the quiz page instead (see
+        :meth:`quiz_html`)."""
+        if quiz not in (True, False):
+            raise ValueError(f"quiz must be True or False, got {quiz!r}")
+        if quiz:
+            return self.quiz_html(hide, title if title != TITLE else QUIZ_TITLE)
         return html_page(
-            self.layout, self.pictures(), [f.caption for f in self.frames], title, delay_ms
+            self.layout,
+            self.pictures(),
+            [f.caption for f in self.frames],
+            title,
+            delay_ms,
+            self.look.theme,
         )
+
+    # -- quizzes ---------------------------------------------------------------------------------
+
+    def questions(self, hide: str = "grads") -> list[Question]:
+        """The blanks of a quiz that hides ``hide`` ('grads', 'values' or 'both'), in the order
+        backprop fills them in (see :mod:`autograd.quiz`)."""
+        return questions(self, hide)
+
+    def _quiz_layout(self, blank: Picture) -> tuple[Layout, dict[str, float]]:
+        widths = dict(self.widths)
+        for key, width in cell_widths([blank], self.drawing.minimum_width).items():
+            widths[key] = max(width, widths.get(key, 0.0))
+        return Layout.build(self.drawing, blank, widths), widths
+
+    def quiz(self, hide: str = "grads", title: str = QUIZ_TITLE) -> Page:
+        """The quiz page (:meth:`quiz_html`) as a :class:`Page`: a notebook shows it in place,
+        ``.save(path)`` writes it."""
+        return Page(self.quiz_html(hide, title), self.layout.aspect() + 0.35, title)
+
+    def quiz_html(self, hide: str = "grads", title: str = QUIZ_TITLE) -> str:
+        """The quiz page as text: the drawing with the ``hide`` numbers as lettered blanks, a
+        field for each; the page marks each answer right or wrong (within one unit of the last
+        digit shown) and, on a wrong one, shows the rule that gives the number. Offline and
+        self-contained, as the player; the answers are in the page (for practice, not grading)."""
+        asked = self.questions(hide)
+        blank = blank_picture(self, asked)
+        layout, _ = self._quiz_layout(blank)
+        done = next(k for k, frame in enumerate(self.frames) if frame.phase == "summary")
+        state = Known(self.timeline, self.frames[done])
+        theme = self.look.theme
+        blanks = [
+            Blank(
+                q.letter, q.prompt, q.cells, q.answer, q.shown, q.tolerance, q.hint,
+                theme.value if q.kind == "value" else theme.grad,
+                fill_changes(blank, self.drawing.picture(state, q.highlight)),
+            )
+            for q in asked
+        ]  # fmt: skip
+        what = {
+            "grads": "The values are given; find every gradient, from the output back.",
+            "values": "The inputs are given; find every gate's value, the forward pass.",
+            "both": "The inputs are given; find every value, then every gradient.",
+        }[hide]
+        return quiz_page(layout, blank, blanks, title, theme, what)
+
+    def worksheet(self, hide: str = "grads", answers: bool = False) -> Diagram:
+        """A printable worksheet as a diagram: the drawing with lettered blanks and, under it, a
+        line to write each answer on (``answers=True``: the answer key, each number with the
+        rule that gives it). Save it as .pdf, .svg or .png."""
+        if answers not in (True, False):
+            raise ValueError(f"answers must be True or False, got {answers!r}")
+        asked = self.questions(hide)
+        blank = blank_picture(self, asked, answers)
+        _, widths = self._quiz_layout(blank_picture(self, asked))
+        if answers:
+            lines = [f"({q.letter}) {q.prompt} = {q.shown}:  {q.hint}" for q in asked]
+        else:
+            lines = [f"({q.letter}) {q.prompt}:  {'_' * 14}" for q in asked]
+        wrapped = [part for line in lines for part in self._lines(line)]
+        head = "Answers" if answers else "Fill in the blanks (a), (b), ...:"
+        caption = [head, *wrapped]
+        width = max(text_width(line) for line in caption)
+        return render(
+            self.drawing, blank, widths, caption=caption, caption_size=(width, len(caption))
+        )
+
+    def to_worksheet(
+        self,
+        path: str | Path,
+        hide: str = "grads",
+        answers: bool = False,
+        dpi: float | None = None,
+    ) -> Path:
+        """Write :meth:`worksheet` to ``path`` (.pdf, .svg, .png, or .dot/.tex/.tikz)."""
+        return Path(self.worksheet(hide, answers).save(path, dpi=dpi))
+
+    # -- other outputs ---------------------------------------------------------------------------
+
+    def _check_render_work(self, what: str) -> None:
+        work = len(self) * len(self.scene.items)
+        if work > MAX_GIF_WORK:
+            raise ValueError(
+                f"{what} of {len(self)} frames of {len(self.scene.items)} drawn nodes needs dot to "
+                f"lay out every frame ({work:,} node layouts, more than {MAX_GIF_WORK:,}): write "
+                "the HTML page instead (one layout for every frame), or collapse='neuron'"
+            )
 
     def gif(self, delay_ms: int = 1200, dpi: float | None = None) -> bytes:
         """An animated GIF of every frame, as bytes (needs Pillow; every frame is rendered by
         dot, so very long steppers are refused: use the HTML page)."""
         dpi = check_dpi(dpi)
-        work = len(self) * len(self.scene.items)
-        if work > MAX_GIF_WORK:
-            raise ValueError(
-                f"a GIF of {len(self)} frames of {len(self.scene.items)} drawn nodes needs dot to "
-                f"lay out every frame ({work:,} node layouts, more than {MAX_GIF_WORK:,}): write "
-                "the HTML page instead (one layout for every frame), or collapse='neuron'"
-            )
+        self._check_render_work("a GIF")
         return gif_bytes([self.frame(k).rendered("png", dpi) for k in range(len(self))], delay_ms)
 
-    def to_html(self, path: str | Path, title: str = TITLE) -> Path:
-        """Write the HTML player (slider, play and step buttons, arrow keys) to ``path``."""
-        return write_atomic(path, self.html(title))
+    def pdf(self, dpi: float = 150) -> bytes:
+        """Every frame on a page of its own, as the bytes of one PDF (needs Pillow): for slides,
+        ``\\includegraphics[page=3]{steps.pdf}`` in Beamer shows frame 2."""
+        resolution = check_dpi(dpi) or 150.0
+        self._check_render_work("a PDF")
+        pngs = [self.frame(k).rendered("png", resolution) for k in range(len(self))]
+        return pdf_bytes(pngs, resolution)
+
+    def to_html(
+        self, path: str | Path, title: str = TITLE, *, quiz: bool = False, hide: str = "grads"
+    ) -> Path:
+        """Write the HTML player (slider, play and step buttons, arrow keys) to ``path``;
+        ``quiz=True`` writes the quiz page that hides ``hide`` (see :meth:`quiz_html`)."""
+        return write_atomic(path, self.html(title, quiz=quiz, hide=hide))
 
     def to_gif(self, path: str | Path, delay_ms: int = 1200, dpi: float | None = None) -> Path:
         """Write an animated GIF of every frame (needs Pillow) to ``path``."""
         return write_atomic(path, self.gif(delay_ms, dpi))
+
+    def to_pdf(self, path: str | Path, dpi: float = 150) -> Path:
+        """Write every frame, one per page, to the PDF ``path`` (needs Pillow)."""
+        return write_atomic(path, self.pdf(dpi))
+
+    def _repr_html_(self) -> str:
+        """In a notebook, the player itself: the page in an iframe (its script and CSP work
+        there), so it needs no kernel and no widget library; where no script may run, the page
+        shows the first frame and the list of captions."""
+        return notebook_frame(self.html(), self.layout.aspect(), TITLE)

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from autograd.drawing.labels import text_width
+from autograd.drawing.theme import LIGHT
 
-NAME_COLOUR = "#333333"
+NAME_COLOUR = LIGHT.name_text
 
 
 class Cell(NamedTuple):

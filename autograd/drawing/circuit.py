@@ -15,29 +15,12 @@ from dataclasses import dataclass
 
 import graphviz
 
-from autograd.drawing.cells import NAME_COLOUR, Cell, Picture
+from autograd.drawing.cells import Cell, Picture
 from autograd.drawing.gradients import Gradients, link_gradient
-from autograd.drawing.labels import (
-    FONT_SIZE,
-    GRAD_COLOUR,
-    VALUE_COLOUR,
-    coloured,
-    escape,
-    html_label,
-    shown_number,
-)
-from autograd.drawing.look import (
-    ACTIVE_GATE,
-    ACTIVE_WIRE,
-    MIN_WIRE_WIDTH,
-    UPSTREAM_WIRE,
-    WIRE_COLOUR,
-    WIRE_WIDTH,
-    Highlight,
-    Look,
-    heat_style,
-)
+from autograd.drawing.labels import FONT_SIZE, coloured, escape, html_label, shown_number
+from autograd.drawing.look import MIN_WIRE_WIDTH, WIRE_WIDTH, Highlight, Look, heat_style
 from autograd.drawing.scene import Item, Link, Scene
+from autograd.drawing.tangents import Tangents
 from autograd.value import Value
 
 CELL_HEIGHT = FONT_SIZE + 3
@@ -84,6 +67,7 @@ class Circuit:
     """The circuit drawing of one scene: its wires planned once, pictures and DOT per state."""
 
     minimum_width = MIN_WIRE_WIDTH
+    tangents: Tangents | None = None  # forward mode drawn: a tangent beside each value
 
     def __init__(self, scene: Scene, look: Look) -> None:
         if any(link.index is None for link in scene.links):
@@ -108,18 +92,25 @@ class Circuit:
         mark = highlight or Highlight()
         receiving = self._marked(mark.to_edges, mark.to_nodes)
         reading = self._marked(mark.from_edges, mark.from_nodes)
-        fmt, value_of = self.look.fmt, state.value
+        fmt, value_of, theme = self.look.fmt, state.value, self.look.theme
         cells = {}
         for wire in self.wires:
-            fill = ACTIVE_WIRE if wire.id in receiving else None
+            fill = theme.active_wire if wire.id in receiving else None
             if fill is None and wire.id in reading:
-                fill = UPSTREAM_WIRE
+                fill = theme.upstream_wire
             prefix = f"{wire.item.name} = " if wire.named else ""
             value = shown_number(value_of(wire.item.value), fmt)
-            cells[f"{wire.id}v"] = Cell(value, VALUE_COLOUR, fill, prefix, NAME_COLOUR)
+            cells[f"{wire.id}v"] = Cell(value, theme.value, fill, prefix, theme.name_text)
+            if self.tangents is not None:
+                tangent = shown_number(self.tangents.of_node(wire.item.value), fmt)
+                t = self.tangents.prefix
+                cells[f"{wire.id}t"] = Cell(tangent, theme.tangent, fill, t, theme.tangent)
             gradient = shown_number(self._gradient(wire, state), fmt)
-            cells[f"{wire.id}g"] = Cell(gradient, GRAD_COLOUR, fill, "", NAME_COLOUR)
-        gates = {key: ACTIVE_GATE if node is mark.gate else "white" for key, node in self.gate_ids}
+            cells[f"{wire.id}g"] = Cell(gradient, theme.grad, fill, "", theme.name_text)
+        gates = {
+            key: theme.active_gate if node is mark.gate else theme.gate_fill
+            for key, node in self.gate_ids
+        }
         return Picture(cells, gates)
 
     def draw(
@@ -152,7 +143,7 @@ class Circuit:
         if heat is not None:
             gradients = {wire.id: self._gradient(wire, heat) for wire in self.wires}
             largest = max((abs(g) for g in gradients.values() if g is not None), default=0.0)
-            styles = {key: heat_style(g, largest) for key, g in gradients.items()}
+            styles = {key: heat_style(g, largest, look.theme) for key, g in gradients.items()}
         for wire in self.wires:
             label = self._label(wire, picture, widths, marks, styles[wire.id])
             graph.node(wire.id, label, shape="plain")
@@ -174,25 +165,44 @@ class Circuit:
         marks: dict[str, str] | None,
         style: dict[str, str],
     ) -> str:
-        """The value, the bar that carries the wire on, and the gradient."""
-        keys = (f"{wire.id}v", f"{wire.id}g")
-        width = max(widths.get(key, MIN_WIRE_WIDTH) for key in keys)
-        size = f'FIXEDSIZE="TRUE" WIDTH="{width:.0f}" HEIGHT="{CELL_HEIGHT}"'
-        cells = []
+        """The value (and its tangent), the bar that carries the wire on, and the gradient."""
+        tangent = f"{wire.id}t" in picture.cells
+        keys = [f"{wire.id}v"] + ([f"{wire.id}t"] if tangent else []) + [f"{wire.id}g"]
+        sizes = {key: widths.get(key, MIN_WIRE_WIDTH) for key in keys}
+        if tangent:  # the value and tangent side by side, as wide as the gradient together
+            top = sizes[keys[0]] + sizes[keys[1]]
+            if sizes[keys[2]] > top:
+                sizes[keys[0]] += sizes[keys[2]] - top
+            sizes[keys[2]] = sizes[keys[0]] + sizes[keys[1]]
+        else:
+            sizes = dict.fromkeys(keys, max(sizes.values()))
+        cells = {}
         for key in keys:
             cell = picture.cells[key]
             fill = marks[key] if marks is not None else cell.fill
             background = f' BGCOLOR="{fill}"' if fill else ""
             text = coloured(cell.prefix, cell.prefix_colour) if cell.prefix else ""
-            cells.append(f"<TD {size}{background}>{text}{coloured(cell.text, cell.colour)}</TD>")
+            size = f'FIXEDSIZE="TRUE" WIDTH="{sizes[key]:.0f}" HEIGHT="{CELL_HEIGHT}"'
+            span = ' COLSPAN="2"' if tangent and key == keys[-1] and not self.look.across else ""
+            cells[key] = (
+                f"<TD {size}{span}{background}>{text}{coloured(cell.text, cell.colour)}</TD>"
+            )
+        value, gradient = cells[keys[0]], cells[keys[-1]]
         thickness = style.get("penwidth", str(WIRE_WIDTH))
-        colour = style.get("color", WIRE_COLOUR)
-        if self.look.across:
-            bar = _bar(thickness, str(CELL_HEIGHT), colour)
-            rows = f"<TR>{cells[0]}{bar}{cells[1]}</TR>"
+        colour = style.get("color", self.look.theme.wire)
+        if self.look.across and tangent:  # the tangent under the value, left of the bar
+            bar = _bar(thickness, str(2 * CELL_HEIGHT), colour).replace("<TD ", '<TD ROWSPAN="2" ')
+            gradient = gradient.replace("<TD ", '<TD ROWSPAN="2" ')
+            rows = f"<TR>{value}{bar}{gradient}</TR><TR>{cells[keys[1]]}</TR>"
+        elif self.look.across:
+            rows = f"<TR>{value}{_bar(thickness, str(CELL_HEIGHT), colour)}{gradient}</TR>"
         else:
+            width = sum(sizes[key] for key in keys[:-1])
+            upper = value + (cells[keys[1]] if tangent else "")
             bar = _bar(f"{width:.0f}", thickness, colour)
-            rows = f"<TR>{cells[0]}</TR><TR>{bar}</TR><TR>{cells[1]}</TR>"
+            if tangent:
+                bar = bar.replace("<TD ", '<TD COLSPAN="2" ')
+            rows = f"<TR>{upper}</TR><TR>{bar}</TR><TR>{gradient}</TR>"
         return html_label(
             f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">{rows}</TABLE>'
         )

@@ -16,10 +16,12 @@ from typing import Any
 
 import graphviz
 
+from autograd.drawing.tikz import tikz_picture
 from autograd.files import write_atomic
 
 RENDERED_SUFFIXES = (".svg", ".png", ".pdf")
 SOURCE_SUFFIXES = (".dot", ".gv")
+TIKZ_SUFFIXES = (".tikz", ".tex")
 DPI_RANGE = (10, 1200)
 TITLE = re.compile(r"<title>.*?</title>\n?", re.S)
 
@@ -99,7 +101,8 @@ class Diagram(graphviz.Digraph):
 
         ``.svg``, ``.png`` and ``.pdf`` are rendered with ``dot`` (``dpi``: the resolution, for
         example 192 for a PNG twice as sharp as dot's 96); ``.dot`` and ``.gv`` get the DOT
-        text. Returns the path written.
+        text; ``.tikz`` the ``tikzpicture`` (:meth:`to_tikz`) and ``.tex`` a whole LaTeX
+        document around it. Returns the path written.
         """
         # graphviz's own render() saves its DOT file through this method with skip_existing=None
         if filename is None or skip_existing is None:
@@ -110,14 +113,26 @@ class Diagram(graphviz.Digraph):
             check_dpi(dpi)
             path.parent.mkdir(parents=True, exist_ok=True)
             return str(write_atomic(path, self.source))
+        if suffix in TIKZ_SUFFIXES:
+            check_dpi(dpi)
+            text = self.to_tikz(standalone=suffix == ".tex")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return str(write_atomic(path, text))
         if suffix not in RENDERED_SUFFIXES:
             raise ValueError(
                 f"cannot save a diagram as {str(path)!r}: use a file name ending in "
-                f"{', '.join(RENDERED_SUFFIXES + SOURCE_SUFFIXES)}"
+                f"{', '.join(RENDERED_SUFFIXES + SOURCE_SUFFIXES + TIKZ_SUFFIXES)}"
             )
         data = self.rendered(suffix[1:], dpi)
         path.parent.mkdir(parents=True, exist_ok=True)
         return str(write_atomic(path, data))
+
+    def to_tikz(self, standalone: bool = False) -> str:
+        """The diagram as a TikZ ``tikzpicture`` with dot's layout and the same colours (needs
+        ``dot``); ``standalone=True``: a whole document that pdflatex compiles. In a LaTeX
+        document: ``\\input{diagram.tikz}`` (with ``\\usepackage{tikz}``), scaled with
+        ``\\resizebox{\\linewidth}{!}{...}``."""
+        return tikz_picture(self.pipe(format="json", encoding="utf-8"), standalone)
 
     def _repr_mimebundle_(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Inline display in Jupyter; without ``dot``, the install instructions as text."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Union
 
 from autograd.drawing.cells import Picture, cell_widths
@@ -10,9 +11,11 @@ from autograd.drawing.diagram import Diagram
 from autograd.drawing.gradients import CurrentGradients, Gradients, backward_has_run
 from autograd.drawing.grouping import Collapse
 from autograd.drawing.labels import DEFAULT_FMT, FONT, FONT_SIZE, escape, html_label
-from autograd.drawing.look import WIRE_COLOUR, WIRE_WIDTH, Look, graph_attributes
+from autograd.drawing.look import WIRE_WIDTH, Look, graph_attributes
 from autograd.drawing.record import Record
 from autograd.drawing.scene import DEFAULT_MAX_NODES, Scene, build_scene
+from autograd.drawing.tangents import Tangents
+from autograd.drawing.theme import Theme, find_theme
 from autograd.value import Value
 
 STYLES = ("circuit", "record")
@@ -64,8 +67,10 @@ def render(
         )
     if any(True for _ in drawing.scene.clusters()):
         graph.attr(ranksep="1.0")  # room for the many wires between layers
-    graph.attr("node", fontname=FONT, fontsize=str(FONT_SIZE))
-    graph.attr("edge", color=WIRE_COLOUR, arrowsize="0.7", penwidth=str(WIRE_WIDTH))
+    theme = drawing.look.theme
+    graph.attr("node", fontname=FONT, fontsize=str(FONT_SIZE), fontcolor=theme.text)
+    graph.attr("node", color=theme.wire)
+    graph.attr("edge", color=theme.wire, arrowsize="0.7", penwidth=str(WIRE_WIDTH))
     drawing.draw(graph, picture, widths, marks, heat)
     return graph
 
@@ -82,6 +87,8 @@ def draw(
     names: str = "labels",
     short_names: bool = False,
     max_nodes: int = DEFAULT_MAX_NODES,
+    theme: str | Theme = "light",
+    tangents: Mapping[Value, float] | None = None,
 ) -> Diagram:
     """A diagram of everything ``root`` was computed from, as a ``graphviz.Digraph``.
 
@@ -102,6 +109,12 @@ def draw(
     * ``short_names=True``: leaves get the short names their library gives (``nn``: ``w1``,
       ``b`` instead of ``layers.0.neurons.2.w.0``).
     * ``max_nodes``: more drawn nodes than this raise a ValueError instead of a slow layout.
+    * ``theme``: the colours: ``'light'`` (the lecture figures), ``'colorblind'`` (values blue,
+      gradients vermillion: told apart with any common colour-vision deficiency) or ``'dark'``.
+    * ``tangents={x: 1.0}``: forward mode drawn: beside each value, in blue, its tangent, the
+      derivative d value / d x (:func:`autograd.tangents`; several seeds give a directional
+      derivative), so one picture shows forward mode (one input, every node) next to reverse
+      mode's gradients (one output, every input).
 
     ``diagram.save('f.svg')`` renders by suffix (.svg .png .pdf, or .dot for the text;
     ``dpi=192`` for a sharper PNG); ``diagram.source`` is the DOT text, which needs no program.
@@ -109,10 +122,12 @@ def draw(
     chosen = check_style(style, collapse)
     if grads not in (None, True, False):
         raise ValueError(f"grads must be None (automatic), True or False, got {grads!r}")
-    look = Look(fmt=fmt, rankdir=rankdir, heat=heat, names=names)
+    look = Look(fmt=fmt, rankdir=rankdir, heat=heat, names=names, theme=find_theme(theme))
     scene = build_scene(root, collapse, max_nodes, short_names)
     drawing = make_style(scene, look, chosen)
     state = CurrentGradients(backward_has_run(root) if grads is None else grads)
+    if tangents is not None:
+        drawing.tangents = Tangents.of(root, tangents)
     picture = drawing.picture(state)
     widths = cell_widths([picture], drawing.minimum_width)
     return render(drawing, picture, widths, heat=state if heat else None)

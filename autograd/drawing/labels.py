@@ -17,6 +17,7 @@ import decimal
 import html
 import math
 import re
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 FONT = "Helvetica"
@@ -95,23 +96,48 @@ def _decimal(text: str) -> decimal.Decimal | None:
     return value if value.is_finite() else None
 
 
-def checks(result: str, *terms: tuple[str, str]) -> bool:
-    """Does the arithmetic shown check by hand? ``terms`` are ``(a, b)`` products added up (a
-    lone number is ``(a, '1')``); their exact sum, rounded to the digits ``result`` shows, must be
-    ``result``. ``checks('0.3932', ('2.000', '0.1966'))`` is True; with ``('2.00', '0.20')`` it
+def checks(result: str, *terms: tuple[str, ...]) -> bool:
+    """Does the arithmetic shown check by hand? ``terms`` are products (tuples of factors) added
+    up (a lone number is ``(a,)``); their exact sum, rounded to the digits ``result`` shows, must
+    be ``result``. ``checks('0.3932', ('2.000', '0.1966'))`` is True; with ``('2.00', '0.20')`` it
     is not (2.00 x 0.20 = 0.40)."""
     shown = _decimal(result)
     if shown is None:
         return False
     with decimal.localcontext() as context:
-        context.prec = 80
+        context.prec = 200
         total = decimal.Decimal(0)
-        for a, b in terms:
-            x, y = _decimal(a), _decimal(b)
-            if x is None or y is None:
-                return False
-            total += x * y
+        for factors in terms:
+            product = decimal.Decimal(1)
+            for text in factors:
+                factor = _decimal(text)
+                if factor is None:
+                    return False
+                product *= factor
+            total += product
         return total.quantize(shown, rounding=decimal.ROUND_HALF_EVEN) == shown
+
+
+def hand_checked(
+    fmt: str,
+    operands: Sequence[float],
+    result: float,
+    check: Callable[[tuple[str, ...], str], bool],
+) -> tuple[str, ...]:
+    """The operands and the result of a calculation as shown: the result with as few digits as
+    it can (first as on its wire), each operand with as many more as the shown arithmetic needs
+    to check by hand (``check(operand texts, result text)``). A product of two numbers known to 3
+    digits is known to about 3, so the operands may need more digits than the result
+    (``7.3890561 × -1618.1780 = -11956.81``)."""
+    texts: tuple[str, ...] = ()
+    shown = number(result, fmt)
+    for result_extra in range(MAX_EXTRA + 1):
+        shown = number(result, fmt, result_extra)
+        for extra in range(MAX_EXTRA + 1):
+            texts = tuple(number(x, fmt, extra) for x in operands)
+            if check(texts, shown):
+                return (*texts, shown)
+    return (*texts, shown)
 
 
 def escape(text: str) -> str:

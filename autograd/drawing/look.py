@@ -1,22 +1,20 @@
-"""Options shared by both drawing styles: number format, direction, names, heat, highlights."""
+"""Options shared by both drawing styles: number format, direction, names, heat, colours, marks."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from autograd.drawing.labels import FONT, FONT_SIZE, check_format
+from autograd.drawing.theme import LIGHT, Theme, find_theme
 from autograd.value import Value
 
 RANKDIRS = ("LR", "RL", "TB", "BT")
 NAMES = ("labels", "all")
-WIRE_COLOUR = "#444444"
 WIRE_WIDTH = 1  # points: a wire, and the bar that carries it through its label
-DEAD_COLOUR = "#b0b0b0"  # heat: a wire whose gradient is exactly zero (a dead ReLU path)
-DEAD_FILL = "#e0e0e0"  # a neuron whose activation passes nothing back
-HEAT_COLOUR = "#c62828"
-ACTIVE_GATE = "#ffd54f"  # the stepper's current gate
-ACTIVE_WIRE = "#fff3c4"  # the wire receiving the current step's number
-UPSTREAM_WIRE = "#e3f2fd"  # the wires the current step reads
+WIRE_COLOUR = LIGHT.wire  # the light theme's colours (see autograd.drawing.theme)
+DEAD_COLOUR = LIGHT.dead_wire  # heat: a wire whose gradient is exactly zero (a dead ReLU path)
+DEAD_FILL = LIGHT.dead_fill  # a neuron whose activation passes nothing back
+ACTIVE_GATE = LIGHT.active_gate  # the stepper's current gate
 MIN_WIRE_WIDTH = 36  # points: short numbers still get a visible stretch of wire
 PORTS = {"LR": ("w", "e"), "RL": ("e", "w"), "TB": ("n", "s"), "BT": ("s", "n")}
 """Per direction, the sides where a wire enters and leaves a node."""
@@ -24,14 +22,17 @@ PORTS = {"LR": ("w", "e"), "RL": ("e", "w"), "TB": ("n", "s"), "BT": ("s", "n")}
 
 @dataclass(frozen=True)
 class Look:
-    """How to draw: number format, direction, which gates are named on their wire, heat."""
+    """How to draw: number format, direction, which gates are named on their wire, heat, the
+    colour theme (a name or a :class:`~autograd.drawing.theme.Theme`)."""
 
     fmt: str = "auto"
     rankdir: str = "LR"
     heat: bool = False
     names: str = "labels"  # 'labels': labelled gates only; 'all': every gate (n1, n2, ...)
+    theme: Theme = LIGHT
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "theme", find_theme(self.theme))
         check_format(self.fmt)
         if self.rankdir not in RANKDIRS:
             raise ValueError(f"rankdir={self.rankdir!r} is not one of {', '.join(RANKDIRS)}")
@@ -77,7 +78,8 @@ def graph_attributes(look: Look) -> dict[str, str]:
         "ordering": "in",
         "nodesep": "0.2",
         "ranksep": "0.3",
-        "bgcolor": "white",
+        "bgcolor": look.theme.background,
+        "fontcolor": look.theme.text,
         "fontname": FONT,
         "fontsize": str(FONT_SIZE),
         "nslimit": "1",
@@ -85,12 +87,12 @@ def graph_attributes(look: Look) -> dict[str, str]:
     }
 
 
-def heat_style(gradient: float | None, largest: float) -> dict[str, str]:
+def heat_style(gradient: float | None, largest: float, theme: Theme = LIGHT) -> dict[str, str]:
     """Wire width and colour by |gradient| (relative to the largest); zero gradients grey."""
     if gradient is None:
         return {}
     if gradient == 0.0 or largest == 0.0:
-        return {"color": DEAD_COLOUR, "penwidth": str(WIRE_WIDTH)}
+        return {"color": theme.dead_wire, "penwidth": str(WIRE_WIDTH)}
     share = min(abs(gradient) / largest, 1.0)
     alpha = int(round(0x60 + (0xFF - 0x60) * share))
-    return {"color": f"{HEAT_COLOUR}{alpha:02x}", "penwidth": str(round(1 + 4 * share))}
+    return {"color": f"{theme.heat}{alpha:02x}", "penwidth": str(round(1 + 4 * share))}

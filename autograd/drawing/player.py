@@ -24,11 +24,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 from string import Template
-from typing import Union
+from typing import Any, Union
 
 from autograd.drawing.cells import Cell, Picture
 from autograd.drawing.draw import Style, render
 from autograd.drawing.labels import escape
+from autograd.drawing.theme import LIGHT, Theme
 
 MARK = "#fd{:04x}"  # the background that names cell number k in the layout's render
 MAX_CELLS = 0x10000
@@ -39,6 +40,9 @@ CELL = re.compile(
     re.I,
 )
 GATE = re.compile(r'(<g id="gate_([^"]+)" class="node">\s*)<ellipse fill="[^"]*"')
+SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
+NOTEBOOK_WIDTH = 880  # pixels: about the width of a notebook's output area
+READABLE = 0.8  # the quiz's drawing at least this fraction of its size (it scrolls sideways)
 ATTRIBUTE = re.compile(r'\b(y|font-family|font-size)="([^"]*)"')
 
 
@@ -117,6 +121,17 @@ class Layout:
         slots.append(svg[position:])
         return cls(slots)
 
+    def size(self) -> tuple[float, float]:
+        """The drawing's width and height as dot laid it out, in points."""
+        head = self.slots[0]
+        match = SIZE.search(head) if isinstance(head, str) else None
+        return (float(match.group(1)), float(match.group(2))) if match else (400.0, 200.0)
+
+    def aspect(self) -> float:
+        """The drawing's height over its width."""
+        width, height = self.size()
+        return height / width
+
     def svg(self, picture: Picture) -> str:
         """The SVG showing ``picture`` (its cells' texts and fills, its gates' fills)."""
         parts = []
@@ -134,6 +149,25 @@ class Layout:
 
 def _template(name: str) -> str:
     return resources.files("autograd.drawing").joinpath(name).read_text(encoding="utf-8")
+
+
+def _script(name: str) -> tuple[str, str]:
+    """A page's script and its hash for the Content-Security-Policy (only it may run)."""
+    script = _template(name)
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    return script, f"sha256-{digest}"
+
+
+def fill_changes(base: Picture, picture: Picture) -> dict[str, dict[str, str]]:
+    """The cell fills (``f``) and gate fills (``g``) of ``picture`` that differ from ``base``."""
+    return {
+        "f": {
+            key: cell.fill or "none"
+            for key, cell in picture.cells.items()
+            if cell.fill != base.cells[key].fill
+        },
+        "g": {key: fill for key, fill in picture.gates.items() if fill != base.gates[key]},
+    }
 
 
 def frame_changes(pictures: Iterable[Picture]) -> tuple[Picture, list[dict[str, dict[str, str]]]]:
@@ -170,45 +204,141 @@ def html_page(
     captions: list[str],
     title: str,
     delay_ms: int = 1200,
+    theme: Theme = LIGHT,
 ) -> str:
     """The player page: the layout, each frame's changes, the captions, and the controls."""
     if isinstance(delay_ms, bool) or not isinstance(delay_ms, int) or delay_ms < 50:
         raise ValueError(f"delay_ms must be an int of at least 50 (milliseconds), got {delay_ms!r}")
     first, changes = frame_changes(pictures)
-    script = _template("stepper.js")
-    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    script, script_hash = _script("stepper.js")
     return Template(_template("stepper.html")).substitute(
         title=escape(title),
         script=script,
-        script_hash=f"sha256-{digest}",
+        script_hash=script_hash,
         svg=layout.svg(first),
         caption=escape(captions[0]),
         frames=_json_in_html({"captions": captions, "changes": changes}),
         last=len(captions) - 1,
         delay=int(delay_ms),
+        background=theme.background,
+        foreground=theme.text,
+        captions="".join(f"<li>{escape(caption)}</li>" for caption in captions),
     )
 
 
-def gif_bytes(pngs: list[bytes], delay_ms: int = 1200) -> bytes:
-    """Assemble PNG frames into a looping GIF (needs Pillow); the last frame stays longer."""
+@dataclass(frozen=True)
+class Blank:
+    """A quiz blank as the page needs it (see :mod:`autograd.quiz`)."""
+
+    letter: str
+    prompt: str
+    cells: tuple[str, ...]
+    answer: float
+    shown: str
+    tolerance: float
+    hint: str
+    colour: str  # the colour of its number once answered
+    marks: dict[str, dict[str, str]]  # the fills while it is being answered
+
+
+def quiz_page(
+    layout: Layout, picture: Picture, blanks: list[Blank], title: str, theme: Theme, what: str
+) -> str:
+    """The quiz page: the drawing with lettered blanks, a field for each, marking and hints."""
+    script, script_hash = _script("quiz.js")
+    items = "\n".join(
+        f'<li class="question" id="item-{b.letter}"><label for="answer-{b.letter}">'
+        f'<span class="letter">({b.letter})</span> {escape(b.prompt)}</label>'
+        f'<input id="answer-{b.letter}" type="text" inputmode="decimal" spellcheck="false" '
+        f'aria-describedby="feedback-{b.letter}"> <button type="button" id="check-{b.letter}">'
+        f'check</button><p class="feedback" id="feedback-{b.letter}" aria-live="polite"></p>'
+        "</li>"
+        for b in blanks
+    )
+    data = {
+        "questions": [
+            {
+                "letter": b.letter,
+                "cells": list(b.cells),
+                "answer": b.answer,
+                "shown": b.shown,
+                "tolerance": b.tolerance,
+                "hint": b.hint,
+                "colour": b.colour,
+            }
+            for b in blanks
+        ],
+        "marks": {b.letter: b.marks for b in blanks},
+        "right_fill": theme.right_fill,
+        "wrong_fill": theme.wrong_fill,
+    }
+    first = f"({blanks[0].letter})" if blanks else ""
+    span = f"{first} to ({blanks[-1].letter})" if len(blanks) > 1 else first
+    return Template(_template("quiz.html")).substitute(
+        title=escape(title),
+        script=script,
+        script_hash=script_hash,
+        svg=layout.svg(picture),
+        questions=items,
+        data=_json_in_html(data),
+        count=len(blanks),
+        range=span,
+        min_width=round(layout.size()[0] * READABLE),
+        what=escape(what),
+        background=theme.background,
+        foreground=theme.text,
+        right=theme.right,
+        wrong=theme.wrong,
+        blank=theme.blank,
+    )
+
+
+def _pillow(what: str) -> Any:
     try:
         from PIL import Image
     except ImportError:
         raise ImportError(
-            "Stepper.to_gif needs Pillow: pip install pillow "
-            "(from a chainrule checkout: pip install -e '.[gif]')"
+            f"{what} needs Pillow: pip install pillow (from a chainrule checkout: pip install -e "
+            "'.[gif]')"
         ) from None
-    images = [Image.open(io.BytesIO(png)).convert("RGB") for png in pngs]
+    return Image
+
+
+def gif_bytes(pngs: list[bytes], delay_ms: int = 1200) -> bytes:
+    """Assemble PNG frames into a looping GIF (needs Pillow); the last frame stays longer."""
+    image_module = _pillow("Stepper.to_gif")
+    images = [image_module.open(io.BytesIO(png)).convert("RGB") for png in pngs]
     width = max(image.width for image in images)
     height = max(image.height for image in images)
     frames = []
     for image in images:
-        canvas = Image.new("RGB", (width, height), "white")
+        canvas = image_module.new("RGB", (width, height), "white")
         canvas.paste(image, (0, 0))
-        frames.append(canvas.quantize(colors=64, method=Image.Quantize.MEDIANCUT))
+        frames.append(canvas.quantize(colors=64, method=image_module.Quantize.MEDIANCUT))
     durations = [delay_ms] * (len(frames) - 1) + [delay_ms * 3]
     out = io.BytesIO()
     frames[0].save(
         out, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0
     )
     return out.getvalue()
+
+
+def pdf_bytes(pngs: list[bytes], dpi: float) -> bytes:
+    """PNG frames as the pages of one PDF (needs Pillow), at ``dpi`` pixels per inch."""
+    image_module = _pillow("Stepper.to_pdf")
+    images = [image_module.open(io.BytesIO(png)).convert("RGB") for png in pngs]
+    out = io.BytesIO()
+    images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=dpi)
+    return out.getvalue()
+
+
+def notebook_frame(page: str, aspect: float, title: str) -> str:
+    """A page shown in a notebook's output: an iframe whose ``srcdoc`` is the page, so that its
+    own script and Content-Security-Policy apply (sandboxed: the script cannot reach the
+    notebook). Its height leaves room for the controls and the caption above the drawing."""
+    height = int(min(max(190 + NOTEBOOK_WIDTH * aspect, 320), 900))
+    return (
+        f'<iframe srcdoc="{html.escape(page, quote=True)}" sandbox="allow-scripts" '
+        f'title="{escape(title)}" style="width: 100%; height: {height}px; '
+        'border: 0;"></iframe>'
+    )

@@ -11,39 +11,23 @@ from __future__ import annotations
 
 import graphviz
 
-from autograd.drawing.cells import NAME_COLOUR, Cell, Picture
+from autograd.drawing.cells import Cell, Picture
 from autograd.drawing.gradients import Gradients, link_gradient
-from autograd.drawing.labels import (
-    FONT_SIZE,
-    GRAD_COLOUR,
-    VALUE_COLOUR,
-    coloured,
-    escape,
-    html_label,
-    shown_number,
-)
-from autograd.drawing.look import (
-    ACTIVE_GATE,
-    ACTIVE_WIRE,
-    DEAD_FILL,
-    UPSTREAM_WIRE,
-    Highlight,
-    Look,
-    heat_style,
-)
+from autograd.drawing.labels import FONT_SIZE, coloured, escape, html_label, shown_number
+from autograd.drawing.look import Highlight, Look, heat_style
 from autograd.drawing.scene import Item, Scene
+from autograd.drawing.tangents import Tangents
 from autograd.value import Value
 
 CELL_HEIGHT = FONT_SIZE + 14
-BOX_COLOUR = "#444444"
-CLUSTER_COLOUR = "#888888"
-PARTS = ("n", "d", "g", "p")  # name, data, grad, pre-activation grad: the cells of a box
+PARTS = ("n", "d", "t", "g", "p")  # name, data, tangent, grad, pre-activation grad
 
 
 class Record:
     """The box drawing of one scene: pictures and DOT per state."""
 
     minimum_width = 0.0
+    tangents: Tangents | None = None  # forward mode drawn: a tangent cell in each box
 
     def __init__(self, scene: Scene, look: Look) -> None:
         self.scene, self.look = scene, look
@@ -62,31 +46,37 @@ class Record:
         mark = highlight or Highlight()
         receiving = self._boxes(mark.to_edges, mark.to_nodes)
         reading = self._boxes(mark.from_edges, mark.from_nodes)
-        fmt = self.look.fmt
+        fmt, theme = self.look.fmt, self.look.theme
         picture = Picture()
         for item in self.scene.items:
             value = state.value(item.value)
             fill = None
             if item in receiving:
-                fill = ACTIVE_WIRE
+                fill = theme.active_wire
             elif item in reading:
-                fill = UPSTREAM_WIRE
+                fill = theme.upstream_wire
             elif item.dead and value is not None:
-                fill = DEAD_FILL
+                fill = theme.dead_fill
             name = item.text if item.kind != "gate" else item.name
             active = item.value is mark.gate
-            name_fill = ACTIVE_GATE if active and item.kind == "neuron" else fill
-            picture.cells[f"{item.id}n"] = Cell(name, NAME_COLOUR, name_fill)
+            name_fill = theme.active_gate if active and item.kind == "neuron" else fill
+            picture.cells[f"{item.id}n"] = Cell(name, theme.name_text, name_fill)
             data = shown_number(value, fmt)
-            picture.cells[f"{item.id}d"] = Cell(data, VALUE_COLOUR, fill, "data ", VALUE_COLOUR)
+            picture.cells[f"{item.id}d"] = Cell(data, theme.value, fill, "data ", theme.value)
+            if self.tangents is not None:
+                tangent = shown_number(self.tangents.of_node(item.value), fmt)
+                prefix = self.tangents.prefix
+                picture.cells[f"{item.id}t"] = Cell(
+                    tangent, theme.tangent, fill, prefix, theme.tangent
+                )
             grad = shown_number(state.node(item.value), fmt)
-            picture.cells[f"{item.id}g"] = Cell(grad, GRAD_COLOUR, fill, "grad ", GRAD_COLOUR)
+            picture.cells[f"{item.id}g"] = Cell(grad, theme.grad, fill, "grad ", theme.grad)
             if item.pre is not None:
                 pre = shown_number(state.node(item.pre), fmt)
                 prefix = "pre-act grad "
-                picture.cells[f"{item.id}p"] = Cell(pre, GRAD_COLOUR, fill, prefix, GRAD_COLOUR)
+                picture.cells[f"{item.id}p"] = Cell(pre, theme.grad, fill, prefix, theme.grad)
             if item.kind == "gate":
-                picture.gates[item.id] = ACTIVE_GATE if active else "white"
+                picture.gates[item.id] = theme.active_gate if active else theme.gate_fill
         return picture
 
     def draw(
@@ -98,7 +88,7 @@ class Record:
         heat: Gradients | None = None,
     ) -> None:
         """Add the drawing to ``graph`` (``widths``, ``marks`` and ``heat`` as for the circuit)."""
-        scene = self.scene
+        scene, theme = self.scene, self.look.theme
         into, out = self.look.ports
         for item in scene.items:
             if item in self.in_cluster:
@@ -137,12 +127,12 @@ class Record:
             gradients.update({id(item): heat.node(item.value) for item in scene.items})
             largest = max((abs(g) for g in gradients.values() if g is not None), default=0.0)
         for link in scene.links:
-            style = heat_style(gradients.get(id(link)), largest) if heat is not None else {}
+            style = {} if heat is None else heat_style(gradients.get(id(link)), largest, theme)
             head = f"{link.target.id}_op" if link.target.kind == "gate" else end(link.target, into)
             graph.edge(end(link.source, out), head, **style)
         for item in scene.items:
             if item.kind == "gate":
-                style = heat_style(gradients.get(id(item)), largest) if heat is not None else {}
+                style = {} if heat is None else heat_style(gradients.get(id(item)), largest, theme)
                 graph.edge(f"{item.id}_op", item.id, **style)
 
     def _cells(
@@ -180,7 +170,7 @@ class Record:
         port_text = f' PORT="{port}"' if port else ""
         return (
             f'<TABLE{port_text} BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="0" '
-            f'COLOR="{BOX_COLOUR}">{rows}</TABLE>'
+            f'COLOR="{self.look.theme.box}">{rows}</TABLE>'
         )
 
     def _cluster(
@@ -210,6 +200,6 @@ class Record:
         else:  # the name above them: wires come in at their sides
             rows = f"<TR>{title}</TR>" + "".join(f"<TR><TD>{box}</TD></TR>" for box in boxes)
         return (
-            f'<TABLE BORDER="1" STYLE="rounded,dashed" COLOR="{CLUSTER_COLOUR}" CELLBORDER="0" '
-            f'CELLSPACING="6" CELLPADDING="0">{rows}</TABLE>'
+            f'<TABLE BORDER="1" STYLE="rounded,dashed" COLOR="{self.look.theme.cluster}" '
+            f'CELLBORDER="0" CELLSPACING="6" CELLPADDING="0">{rows}</TABLE>'
         )

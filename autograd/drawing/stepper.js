@@ -1,5 +1,6 @@
 (function () {
   "use strict";
+  document.body.classList.add("scripted");  // without a script, the caption list shows instead
   var data = JSON.parse(document.getElementById("frames").textContent);
   var captions = data.captions;
   var changes = data.changes;

@@ -132,3 +132,32 @@ def test_a_rule_that_branches_on_its_input_is_refused() -> None:
 def test_a_wrong_number_of_inputs_is_an_error() -> None:
     with pytest.raises(ValueError, match="takes 2"):
         derivatives(ops.MUL, ["x"])
+
+
+def test_latex_of_every_rule() -> None:
+    from autograd.formula import latex
+
+    expected = {
+        "add": ["1", "1"],
+        "mul": ["y", "x"],
+        "div": ["\\frac{1}{y}", "\\frac{-out}{y}"],
+        "tanh": ["1 - out \\cdot out"],
+        "sigmoid": ["out \\cdot \\left(1 - out\\right)"],
+        "sqrt": ["0.5 \\cdot x^{-0.5}"],
+        "max": [
+            "\\begin{cases} 1 & x > y \\\\ 0 & x < y \\\\ 0.5 & \\text{else} \\end{cases}",
+            "\\begin{cases} 1 & y > x \\\\ 0 & y < x \\\\ 0.5 & \\text{else} \\end{cases}",
+        ],
+        "softplus": ["\\sigma\\left(x\\right)"],
+    }
+    for op in ops.OPS.values():
+        inputs: list = [name("x"), name("y")][: op.arity]
+        if op.name == "leaky_relu":
+            inputs[1] = 0.1
+        traced = trace(op, inputs, "out")
+        texts = [latex(local, traced.names) for local in traced.locals]
+        assert all(texts), op
+        if op.name in expected:
+            assert texts == expected[op.name], op
+    traced = trace(ops.POW, [name("w0"), 2.0], "out")
+    assert latex(traced.locals[0], traced.names, lambda n: n.upper()) == "2 \\cdot W0"

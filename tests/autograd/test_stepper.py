@@ -4,6 +4,7 @@ update frames, neuron-by-neuron frames, one layout for every frame, HTML, GIF, w
 from __future__ import annotations
 
 import decimal
+import html
 import json
 import re
 import sys
@@ -351,8 +352,10 @@ def test_the_page_holds_one_layout_and_each_frames_changes(tmp_path: Path) -> No
     assert data["captions"] == [stepper.caption(k) for k in range(len(stepper))]
     assert len(data["changes"]) == len(stepper) - 1
     assert f'<p id="caption" aria-live="polite">{stepper.caption(0)}</p>' in page
+    listed = page.split('<ol id="captions" start="0">')[1].split("</ol>")[0]
     for caption in data["captions"][1:]:
-        assert caption[:30] not in page.split('id="frames"')[0], "captions are not SVG text"
+        assert caption[:30] not in drawing, "captions are not SVG text"
+        assert f"<li>{html.escape(caption)}</li>" in listed, "the list shown without a script"
 
 
 @needs_dot

@@ -4,9 +4,7 @@ backward and update frames on one drawing; captions are HTML text; the drawing f
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,29 +30,6 @@ pytestmark = [
         reason="Chromium/chromedriver are not installed (bash scripts/ensure-chromium.sh)",
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    webdriver = pytest.importorskip("selenium.webdriver")
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    for flag in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--window-size=1280,800",
-    ):  # fmt: skip
-        options.add_argument(flag)
-    profile = tempfile.mkdtemp(prefix="chainrule-chromium-")
-    options.add_argument(f"--user-data-dir={profile}")
-    options.binary_location = CHROMIUM
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _open(driver: Any, path: Path, size: tuple[int, int] = (1280, 800)) -> None:
@@ -199,8 +174,8 @@ def test_play_advances_by_itself_and_pauses(browser: Any, tmp_path: Path) -> Non
     assert play.text == "play"
     play.click()
     deadline = time.monotonic() + 10
-    while _frame(browser) != 3 and time.monotonic() < deadline:
-        time.sleep(0.05)
+    while (_frame(browser) != 3 or play.text != "play") and time.monotonic() < deadline:
+        time.sleep(0.05)  # the last frame shows, and the next tick stops the player
     assert _frame(browser) == 3 and play.text == "play", "stopped at the end"
     icons = browser.execute_script(
         "return [...document.querySelectorAll('#play svg')].map(s => getComputedStyle(s).display)"
