@@ -283,7 +283,7 @@ def _factor(gate: Value, index: int, names: dict[Value, str]) -> Factor:
     inputs = [
         p.data if p.is_constant else formula.name(names[p]) for p in gate.parents
     ]  # constants go in as numbers, so the formula folds them (2 * x for x ** 2)
-    traced = formula.trace(gate.gate, inputs, names[gate])
+    traced = formula.symbolic(gate.gate, inputs, names[gate])
     local = traced.locals[index]
     text = formula.render(local, traced.names).replace(" ** ", "^").replace(" * ", " · ")
     tex = formula.latex(local, traced.names, latex_name)

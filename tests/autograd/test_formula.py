@@ -154,10 +154,10 @@ def test_latex_of_every_rule() -> None:
         inputs: list = [name("x"), name("y")][: op.arity]
         if op.name == "leaky_relu":
             inputs[1] = 0.1
-        traced = trace(op, inputs, "out")
+        traced = symbolic(op, inputs, "out")
         texts = [latex(local, traced.names) for local in traced.locals]
         assert all(texts), op
         if op.name in expected:
             assert texts == expected[op.name], op
-    traced = trace(ops.POW, [name("w0"), 2.0], "out")
+    traced = symbolic(ops.POW, [name("w0"), 2.0], "out")
     assert latex(traced.locals[0], traced.names, lambda n: n.upper()) == "2 \\cdot W0"
