@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from lecture_diagrams import chain_rule_graph, render, sigmoid_circuit_graph  # next to this file
@@ -10,6 +11,12 @@ import nn
 from autograd import Value, summary
 from autograd.drawing import DotNotFoundError
 from nn import losses
+
+SHOWS = {
+    "chain_rule.svg": "f = (x + y) z, each wire with its value above and gradient below",
+    "sigmoid_circuit.svg": "the sigmoid neuron as a circuit of gates, values and gradients",
+    "sigmoid_circuit_steps.html": "a player: the forward pass, then backward one gate a frame",
+}
 
 
 def chain_rule_example() -> None:
@@ -39,9 +46,13 @@ def moons_training_example(steps: int = 30) -> None:
         return losses.hinge(scores, labels) + 1e-4 * losses.l2(model.parameters())
 
     optimizer = nn.SGD(model.parameters(), lr=nn.LinearDecay(1.0, 0.1, steps))
-    print(f"\nTraining {model} on 100 moons points ({model.num_parameters()} parameters)")
-    history = nn.fit(model, loss, optimizer, (X, y), epochs=steps)
+    print(f"\nTraining {model} on 100 moons points ({model.num_parameters()} parameters),")
+    print("compiled: the step is recorded once and replayed as straight-line code")
+    start = time.perf_counter()
+    history = nn.fit(model, loss, optimizer, (X, y), epochs=steps, compile=True, progress=False)
+    seconds = time.perf_counter() - start
     print(f"after {steps} steps: loss {history.loss[-1]:.4f}, accuracy {history.accuracy[-1]:.0%}")
+    print(f"{seconds:.2f} s in all, {1000 * seconds / steps:.1f} ms a step")
 
 
 def drawing_example(folder: Path = Path("out")) -> None:
@@ -49,10 +60,13 @@ def drawing_example(folder: Path = Path("out")) -> None:
 
     print("\nDrawing the lecture diagrams (Graphviz's dot):")
     try:
-        for path in render(folder):
-            print(f"  wrote {path}")
+        paths = render(folder)
     except DotNotFoundError as error:
         print(f"  skipped: {error}")
+        return
+    for path in paths:
+        print(f"  wrote {path}: {SHOWS[path.name]}")
+    print(f"Open them in a browser, for example file://{paths[-1].resolve()}")
 
 
 def main() -> None:
