@@ -7,6 +7,7 @@ so a label such as ``<script>alert(1)</script>`` is drawn as those characters in
 from __future__ import annotations
 
 import html
+import re
 
 FONT = "Helvetica"
 FONT_SIZE = 14
@@ -15,15 +16,38 @@ GRAD_COLOUR = "#c62828"  # gradients: red, below the wire
 UNKNOWN = "?"  # a gradient backward has not computed (yet)
 
 
+MAX_FORMAT_FIGURES = 30
+"""The largest width and precision a number format may ask for (a label, not a printout)."""
+FORMAT_SPEC = re.compile(
+    r"(?:.?[<>=^])?[-+ ]?z?#?0?(?P<width>\d+)?[,_]?(?:\.(?P<precision>\d+))?[eEfFgGn%]?"
+)
+"""Python's format spec for floats: [[fill]align][sign][z][#][0][width][,_][.precision][type]."""
+
+
 def check_format(fmt: str) -> str:
-    """``fmt`` if it formats a float (``'.2f'``, ``'g'``, ``'.3e'``), else a ValueError."""
+    """``fmt`` if it formats a float (``'.2f'``, ``'g'``, ``'.3e'``), else a ValueError.
+
+    Width and precision are at most :data:`MAX_FORMAT_FIGURES`: ``'>1000000000'`` would make every
+    label a gigabyte, so it is refused before anything is formatted.
+    """
     if not isinstance(fmt, str):
         raise TypeError(f"fmt must be a format spec string such as '.2f', got {fmt!r}")
+    shown = fmt if len(fmt) <= 20 else fmt[:20] + "..."
+    match = FORMAT_SPEC.fullmatch(fmt)
+    for part in ("width", "precision"):
+        figures = (match.group(part) or "").lstrip("0") if match else ""
+        if len(figures) > 3 or int(figures or 0) > MAX_FORMAT_FIGURES:
+            raise ValueError(
+                f"fmt={shown!r} asks for a {part} above {MAX_FORMAT_FIGURES}, the most a label "
+                "allows; use for example '.4g' or '12.6f'"
+            )
     try:
+        if match is None:
+            raise ValueError(fmt)
         format(-1.5, fmt)
     except (ValueError, TypeError):
         raise ValueError(
-            f"fmt={fmt!r} is not a float format spec; use for example '.2f', '.4g' or 'g'"
+            f"fmt={shown!r} is not a float format spec; use for example '.2f', '.4g' or 'g'"
         ) from None
     return fmt
 

@@ -16,6 +16,10 @@ ACTIVE_GATE = "#ffd54f"  # the stepper's current gate
 ACTIVE_WIRE = "#fff3c4"  # the wire receiving the current step's gradient
 UPSTREAM_WIRE = "#e3f2fd"  # the current gate's own (upstream) gradient
 MIN_WIRE_WIDTH = 36  # points: short numbers still get a visible stretch of wire
+NETWORK_SIMPLEX_LIMIT = "3"
+"""dot's ``nslimit``: at most 3 x (number of nodes) iterations to place nodes. Ordinary graphs
+need fewer (an MLP's about 1.5 x), so their layout is unchanged; a value used in every step of a
+long loop could otherwise take dot minutes."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,7 @@ def graph_attributes(
         "ordering": "in",
         "nodesep": "0.2",
         "ranksep": "0.3",
+        "nslimit": NETWORK_SIMPLEX_LIMIT,
         "bgcolor": "white",
         "fontname": FONT,
         "fontsize": str(FONT_SIZE),

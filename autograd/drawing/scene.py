@@ -26,6 +26,9 @@ from autograd.report import node_names
 from autograd.value import Value
 
 DEFAULT_MAX_NODES = 500
+LAYOUT_PER_NODE = 10
+"""A scene may give dot at most ``LAYOUT_PER_NODE * max_nodes`` nodes to lay out (see
+:func:`layout_size`): about 3 seconds of ``dot`` at the default ``max_nodes``."""
 NEURON_LABEL = re.compile(r"^([^/]+)/([^/]+)$")
 
 
@@ -189,4 +192,32 @@ def build_scene(
             for position, parent in enumerate(item.value.parents):
                 if not parent.is_constant:
                     links.append(Link(by_value[parent], item, position))
-    return Scene(list(by_value.values()), links, by_value[root], by_value)
+    scene = Scene(list(by_value.values()), links, by_value[root], by_value)
+    size = layout_size(scene)
+    if size > LAYOUT_PER_NODE * max_nodes:
+        collapse_hint = "" if collapse else "pass collapse='neuron' (one node per neuron) or "
+        raise ValueError(
+            f"the graph has {len(drawn)} nodes to draw, but its wires skip so many ranks (a value "
+            f"used far from where it was computed) that dot would lay out {size} nodes, more than "
+            f"{LAYOUT_PER_NODE} x max_nodes={max_nodes}, and take very long: {collapse_hint}"
+            f"pass max_nodes={-(-size // LAYOUT_PER_NODE)} to draw it anyway"
+        )
+    return scene
+
+
+def layout_size(scene: Scene) -> int:
+    """How many nodes dot lays out for ``scene``: its items, plus one hidden node for each rank
+    a link skips (dot routes a wire from rank r to rank r + k through k - 1 hidden nodes).
+
+    Ranks are estimated as the longest path from an input. dot's time grows faster than this
+    size: a polynomial by Horner's rule, ``x`` used in each of its 50 steps, has 102 nodes but a
+    layout size of 2,552.
+    """
+    rank: dict[Item, int] = {}
+    incoming: dict[Item, list[Link]] = {}
+    for link in scene.links:
+        incoming.setdefault(link.target, []).append(link)
+    for item in scene.items:  # topological order: every source before its targets
+        rank[item] = 1 + max((rank[link.source] for link in incoming.get(item, [])), default=-1)
+    skipped = sum(rank[link.target] - rank[link.source] - 1 for link in scene.links)
+    return len(scene.items) + skipped
