@@ -199,10 +199,10 @@ def parse(text: str) -> Expression:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:
-        reason = error.msg
-        if "integer string conversion" in reason:  # Python's limit on digits in an int literal
-            reason = f"a number has more than {sys.get_int_max_str_digits()} digits"
-        raise ExpressionError(f"not a valid expression: {shorten(reason)}") from None
+        problem = error.msg
+        if "integer string conversion" in problem:  # Python's limit on digits in an int literal
+            problem = f"a number has more than {sys.get_int_max_str_digits()} digits"
+        raise ExpressionError(f"not a valid expression: {shorten(problem)}") from None
     except (RecursionError, MemoryError):
         raise ExpressionError(
             "not a valid expression: it nests too deeply for Python's parser (about 2,900 "
