@@ -24,6 +24,7 @@ from autograd.drawing.labels import number, text_width
 from autograd.drawing.look import Highlight, Look
 from autograd.drawing.player import gif_bytes, html_page
 from autograd.drawing.scene import DEFAULT_MAX_NODES, build_scene
+from autograd.files import write_atomic
 from autograd.graph import Step, backward_steps, topological_order
 from autograd.value import Value, as_float
 
@@ -191,14 +192,8 @@ class Stepper:
 
     def to_html(self, path: str | Path, title: str = TITLE) -> Path:
         """Write the HTML player (slider, play and step buttons, arrow keys) to ``path``."""
-        page = self.html(title)
-        path = Path(path)
-        path.write_text(page, encoding="utf-8")
-        return path
+        return write_atomic(path, self.html(title))
 
     def to_gif(self, path: str | Path, delay_ms: int = 1200) -> Path:
         """Write an animated GIF of every frame (needs Pillow) to ``path``."""
-        data = self.gif(delay_ms)
-        path = Path(path)
-        path.write_bytes(data)
-        return path
+        return write_atomic(path, self.gif(delay_ms))

@@ -12,6 +12,8 @@ from typing import Any
 
 import graphviz
 
+from autograd.files import write_atomic
+
 RENDERED_SUFFIXES = (".svg", ".png", ".pdf")
 SOURCE_SUFFIXES = (".dot", ".gv")
 
@@ -35,7 +37,13 @@ class Diagram(graphviz.Digraph):
     """A graphviz.Digraph of a computation graph (see :func:`autograd.draw`)."""
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
-        """Render with ``dot`` and return the output; :class:`DotNotFoundError` without ``dot``."""
+        """Render with ``dot`` and return the output; :class:`DotNotFoundError` without ``dot``.
+
+        ``dot`` runs quietly (``quiet=True`` unless given): when it fails, what it said is in the
+        ``graphviz.CalledProcessError`` raised, rather than printed on stderr as well.
+        """
+        if len(args) < 5:  # quiet is graphviz's fifth positional parameter
+            kwargs.setdefault("quiet", True)
         try:
             return super().pipe(*args, **kwargs)
         except graphviz.ExecutableNotFound as error:
@@ -58,24 +66,31 @@ class Diagram(graphviz.Digraph):
         """Write the diagram to ``filename``, in the format its suffix names.
 
         ``.svg``, ``.png`` and ``.pdf`` are rendered with ``dot``; ``.dot`` and ``.gv`` get the DOT
-        text. Returns the path written.
+        text. The file is written whole or not at all (:func:`autograd.files.write_atomic`): on an
+        error (``dot`` failing, a full disk) a previous file at that path is left as it was.
+        Returns the path written.
         """
         # graphviz's own render() saves its DOT file through this method with skip_existing=None
         if filename is None or skip_existing is None:
             return str(super().save(filename, directory=directory, skip_existing=skip_existing))
         path = Path(directory or ".") / filename
         suffix = path.suffix.lower()
-        if suffix in SOURCE_SUFFIXES:
-            return str(super().save(filename, directory=directory, skip_existing=skip_existing))
-        if suffix not in RENDERED_SUFFIXES:
+        if suffix not in SOURCE_SUFFIXES + RENDERED_SUFFIXES:
             raise ValueError(
                 f"cannot save a diagram as {str(path)!r}: use a file name ending in "
                 f"{', '.join(RENDERED_SUFFIXES + SOURCE_SUFFIXES)}"
             )
-        data = self.pipe(format=suffix[1:])
+        if skip_existing and path.exists():
+            return str(path)
+        if suffix in SOURCE_SUFFIXES:  # as graphviz's save: render() then uses this file
+            self.filename = os.fspath(filename)
+            if directory is not None:
+                self.directory = os.fspath(directory)
+            data = "".join(self).encode(self.encoding)
+        else:
+            data = self.pipe(format=suffix[1:])
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        return str(path)
+        return str(write_atomic(path, data))
 
     def _repr_mimebundle_(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
         """Inline display in Jupyter; without ``dot``, the install instructions as text."""
