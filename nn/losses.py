@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Union
 
 from autograd import Value
+from nn.checks import brief, finite_float
 
 Outputs = Union[Value, Sequence[Any]]
 Targets = Union[float, Sequence[Any]]
@@ -35,16 +36,11 @@ def _total(terms: Iterable[Value]) -> Value:
 def _pairs(outputs: Outputs, targets: Any, path: str = "") -> list[tuple[Value, float]]:
     """Flatten outputs and targets of the same shape into (output, target) pairs."""
     if isinstance(outputs, Value):
-        if isinstance(targets, bool) or not isinstance(targets, numbers.Real):
-            raise ValueError(f"target{path} must be a number, got {targets!r}")
-        target = float(targets)
-        if not math.isfinite(target):
-            raise ValueError(f"target{path} must be finite, got {target!r}")
-        return [(outputs, target)]
+        return [(outputs, finite_float(targets, f"target{path}"))]
     if not isinstance(outputs, Sequence):
-        raise TypeError(f"output{path} must be a Value or a list of Values, got {outputs!r}")
+        raise TypeError(f"output{path} must be a Value or a list of Values, got {brief(outputs)}")
     if isinstance(targets, (str, bytes)) or not hasattr(targets, "__len__"):
-        raise ValueError(f"target{path} must be a list like the outputs, got {targets!r}")
+        raise ValueError(f"target{path} must be a list like the outputs, got {brief(targets)}")
     if len(outputs) != len(targets):
         raise ValueError(
             f"{len(outputs)} outputs{path and ' at ' + path} but {len(targets)} targets: "
@@ -91,11 +87,14 @@ def hinge(scores: Outputs, labels: Targets, margin: float = 1.0) -> Value:
 
 def _class_index(target: Any, n_classes: int) -> int:
     if isinstance(target, bool) or not isinstance(target, numbers.Real):
-        raise ValueError(f"class index {target!r} must be an int in 0..{n_classes - 1}")
-    index = float(target)
+        raise ValueError(f"class index {brief(target)} must be an int in 0..{n_classes - 1}")
+    try:
+        index = float(target)
+    except OverflowError:  # an int past 1.8e308: out of range like any large index
+        index = math.inf
     if not index.is_integer() or not 0 <= index < n_classes:
         raise ValueError(
-            f"class index {target!r} is out of range: there are {n_classes} classes, "
+            f"class index {brief(target)} is out of range: there are {n_classes} classes, "
             f"so it must be an int in 0..{n_classes - 1}"
         )
     return int(index)
@@ -104,7 +103,7 @@ def _class_index(target: Any, n_classes: int) -> int:
 def _samples(scores: Sequence[Any], targets: Any) -> list[tuple[list[Value], int]]:
     """One sample (list of Values, index) or a batch (list of lists, indices) as a list of pairs."""
     if not isinstance(scores, Sequence) or not scores:
-        raise ValueError(f"scores must be a non-empty list of Values, got {scores!r}")
+        raise ValueError(f"scores must be a non-empty list of Values, got {brief(scores)}")
     if isinstance(scores[0], Value):
         batch, batch_targets = [scores], [targets]
     else:
@@ -118,7 +117,9 @@ def _samples(scores: Sequence[Any], targets: Any) -> list[tuple[list[Value], int
     for row, target in zip(batch, batch_targets):
         row = list(row)
         if not row or not all(isinstance(s, Value) for s in row):
-            raise TypeError(f"each sample's scores must be a non-empty list of Values, got {row!r}")
+            raise TypeError(
+                f"each sample's scores must be a non-empty list of Values, got {brief(row)}"
+            )
         samples.append((row, _class_index(target, len(row))))
     return samples
 
@@ -138,7 +139,7 @@ def softmax(logits: Sequence[Value]) -> list[Value]:
     """p_i = e^(z_i - m) / sum_j e^(z_j - m), m = max z (a constant: p does not depend on it)."""
     logits = list(logits)
     if not logits or not all(isinstance(z, Value) for z in logits):
-        raise TypeError(f"softmax takes a non-empty list of Values, got {logits!r}")
+        raise TypeError(f"softmax takes a non-empty list of Values, got {brief(logits)}")
     m = max(z.data for z in logits)
     exps = [(z - m).exp() for z in logits]
     total = _total(exps).reciprocal()

@@ -4,6 +4,7 @@ stability at large logits, and clear errors for bad targets."""
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -203,7 +204,7 @@ def test_length_mismatch_is_named() -> None:
 
 
 def test_other_bad_inputs() -> None:
-    with pytest.raises(ValueError, match=r"target\[0\] must be a number, got 'a'"):
+    with pytest.raises(ValueError, match=r"target\[0\] must be a number, got str 'a'"):
         losses.mse(values([1.0]), ["a"])
     with pytest.raises(ValueError, match="finite"):
         losses.mse(values([1.0]), [math.nan])
@@ -217,3 +218,36 @@ def test_other_bad_inputs() -> None:
         losses.mse([], [])
     with pytest.raises(ValueError, match="at least one parameter"):
         losses.l2([])
+
+
+# -- numbers too large for a float: a ValueError naming the target, never an OverflowError -------
+
+HUGE = st.one_of(
+    st.integers(309, 6000).map(lambda digits: 10**digits),
+    st.integers(309, 6000).map(lambda digits: -(10**digits)),
+    st.integers(309, 400).map(lambda digits: Fraction(10**digits, 3)),
+)
+
+
+@SMALL
+@given(HUGE, st.integers(0, 2))
+def test_huge_targets_are_value_errors_that_name_the_target(huge: object, where: int) -> None:
+    targets: list[object] = [0, 1, 0]
+    targets[where] = huge
+    outputs = values([0.5, -0.5, 0.25])
+    for loss in (losses.mse, losses.l1, losses.squared_error, losses.hinge):
+        with pytest.raises(ValueError, match=rf"target\[{where}\] is .*too large for a float"):
+            loss(outputs, targets)
+    scores = [values([0.1, 0.2]) for _ in range(3)]
+    with pytest.raises(ValueError, match=r"class index .* is out of range: there are 2 classes"):
+        losses.cross_entropy(scores, targets)
+    with pytest.raises(ValueError, match=r"class index .* is out of range"):
+        losses.multiclass_hinge(scores, targets)
+
+
+def test_a_huge_int_is_named_by_its_size_not_printed() -> None:
+    with pytest.raises(ValueError) as error:
+        losses.mse(values([0.5]), [10**5000])
+    assert str(error.value) == (
+        "target[0] is an int of about 5001 digits, too large for a float (at most about 1.8e308)"
+    )
