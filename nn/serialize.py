@@ -44,8 +44,9 @@ MODULES: dict[str, type[Neuron] | type[Layer] | type[MLP]] = {
 KEYS = ("format", "version", "class", "config", "parameters")
 MAX_BYTES = 64 * 2**20
 """``load`` reads at most this many bytes (64 MB) unless told otherwise. A model saved by chainrule
-takes about 40 bytes per parameter, so this is over a million parameters, far past what a
-scalar engine trains; parsing takes about ten times the file's size in memory."""
+takes about 50 bytes per parameter, so this is over a million parameters, far past what a
+scalar engine trains. Parsing takes about 8 times the file's size in memory (measured: 550 MB
+and 4 seconds for a 74 MB file)."""
 PathLikeStr = Union[str, "PathLike[str]"]
 
 
