@@ -10,7 +10,14 @@ from nn import data, init, losses, optim
 from nn.module import MLP, Layer, Module, Neuron
 from nn.optim import SGD, Adagrad, Adam, LinearDecay, RMSprop, StepDecay
 from nn.serialize import load, save
-from nn.train import History, classification_accuracy, evaluate, fit, train_step
+from nn.train import (
+    History,
+    TrainingError,
+    classification_accuracy,
+    evaluate,
+    fit,
+    train_step,
+)
 
 __all__ = [
     "MLP",
@@ -24,6 +31,7 @@ __all__ = [
     "Neuron",
     "RMSprop",
     "StepDecay",
+    "TrainingError",
     "classification_accuracy",
     "data",
     "evaluate",

@@ -140,9 +140,16 @@ def make_xor(n_samples: int = 100, noise: float | None = None, seed: RandomSourc
     return X, y
 
 
+def _array(values: Any, name: str) -> np.ndarray:
+    try:
+        return np.asarray(values)
+    except ValueError as error:  # rows of different lengths
+        raise ValueError(f"{name} must be a rectangular array of numbers: {error}") from None
+
+
 def check_arrays(X: Any, y: Any) -> Arrays:
     """X and y as numpy arrays with one row of X per label in y, or a ValueError."""
-    X, y = np.asarray(X), np.asarray(y)
+    X, y = _array(X, "X"), _array(y, "y")
     if X.ndim == 0 or y.ndim != 1:
         raise ValueError(
             f"X must hold one row per sample and y be 1-D, got shapes {X.shape}, {y.shape}"
