@@ -39,7 +39,7 @@ class Look:
     def __post_init__(self) -> None:
         check_format(self.fmt)
         if self.rankdir not in RANKDIRS:
-            raise ValueError(f"rankdir={self.rankdir!r} is not one of {', '.join(RANKDIRS)}")
+            raise ValueError(f"rankdir={self.rankdir!r:.40} is not one of {', '.join(RANKDIRS)}")
 
 
 @dataclass(frozen=True)

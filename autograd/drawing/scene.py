@@ -156,7 +156,9 @@ def build_scene(
     if not isinstance(root, Value):
         raise TypeError(f"draw needs a Value, got {type(root).__name__} {root!r}")
     if collapse not in (None, "neuron"):
-        raise ValueError(f"collapse={collapse!r} is not supported; use collapse='neuron' or None")
+        raise ValueError(
+            f"collapse={collapse!r:.40} is not supported; use collapse='neuron' or None"
+        )
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"max_nodes must be a positive int, got {max_nodes!r}")
     order = topological_order(root)

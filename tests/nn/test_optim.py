@@ -186,3 +186,18 @@ def test_optimizer_follows_its_schedule() -> None:
     bad = nn.SGD([p], lr=lambda step: math.nan)
     with pytest.raises(ValueError, match="schedule at step 0"):
         bad.step()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: nn.SGD(p, lr=10**400),
+        lambda p: nn.SGD(p, lr=0.1, momentum=10**400),
+        lambda p: nn.Adam(p, lr=0.1, betas=(10**400, 0.9)),
+        lambda p: nn.SGD(p, lr=nn.StepDecay(10**400, 10)),
+        lambda p: nn.SGD(p, lr=nn.LinearDecay(0.1, 0.0, 10**400)),
+    ],
+)
+def test_numbers_too_large_for_a_float_are_value_errors(make: object) -> None:
+    with pytest.raises(ValueError, match=r"is an int of about 401 digits, too large for a float"):
+        make([Value(1.0)])  # type: ignore[operator]
