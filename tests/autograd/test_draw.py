@@ -7,9 +7,11 @@ import re
 import graphviz
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from autograd import Value, draw
 from autograd.drawing.look import DEAD_COLOUR
+from autograd.drawing.scene import build_scene, layout_size
 from autograd.graph import topological_order
 from autograd.testing import cases
 from tests.autograd.test_draw_support import chain_rule, sigmoid_circuit, wire_id, wires
@@ -192,3 +194,73 @@ def test_every_wire_shows_its_nodes_value_and_gradient(case) -> None:  # type: i
         value, grad = found[wire_id(f, node)]
         assert value == format(node.data, ".6g").lstrip("-") or value == format(node.data, ".6g")
         assert grad in (format(node.grad, ".6g"), format(node.grad, ".6g").lstrip("-"))
+
+
+# -- bounded work: number formats and layouts dot would take minutes on ---------------------------
+
+SPEC = st.tuples(
+    st.sampled_from(["", "<", ">", "^", "*>", "=", " ^"]),
+    st.sampled_from(["", "+", "-", " "]),
+    st.sampled_from(["", "0"]),
+    st.one_of(st.just(""), st.integers(0, 10**12).map(str)),
+    st.sampled_from(["", ",", "_"]),
+    st.one_of(st.just(""), st.integers(0, 10**12).map(lambda p: f".{p}")),
+    st.sampled_from(["", "f", "e", "g", "%", "G", "E"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(SPEC)
+def test_a_number_format_is_refused_before_formatting_if_too_wide(parts: tuple[str, ...]) -> None:
+    """Width and precision up to 30 draw; past that, a ValueError at once (a format such as
+    '>1000000000' used to build a gigabyte per label)."""
+    fmt = "".join(parts)
+    width, precision = parts[3], parts[5][1:]
+    f = Value(-1.5, "x") * 2.0
+    if max(int(width or 0), int(precision or 0)) > 30:
+        with pytest.raises(ValueError, match="above 30, the most a label allows"):
+            draw(f, fmt=fmt)
+    else:
+        try:
+            expected = format(-3.0, fmt)
+        except ValueError:  # for example ',' with the 'n' type: not a float format
+            with pytest.raises(ValueError, match="not a float format spec"):
+                draw(f, fmt=fmt)
+        else:
+            assert expected.replace("&", "&amp;").replace("<", "&lt;") in draw(f, fmt=fmt).source
+
+
+def horner(steps: int) -> Value:
+    """A polynomial by Horner's rule: x is used in every step, far from where it was made."""
+    x, p = Value(0.3, "x"), Value(1.0, "c")
+    for _ in range(steps):
+        p = p * x + 1.0
+    return p
+
+
+@given(st.integers(1, 60))
+def test_the_layout_size_is_the_nodes_plus_the_ranks_wires_skip(steps: int) -> None:
+    """Horner's rule: c and x at rank 0, step k's * at rank 2k - 1 and its + at 2k. Only x's wires
+    skip ranks (2k - 2 into step k), so dot lays out 2n + 2 nodes plus n(n - 1) hidden ones."""
+    scene = build_scene(horner(steps), max_nodes=10**6)
+    assert len(scene.items) == 2 * steps + 2
+    assert layout_size(scene) == 2 * steps + 2 + steps * (steps - 1)
+    chain = Value(0.5, "x")
+    for _ in range(steps):
+        chain = chain.tanh()
+    assert layout_size(build_scene(chain)) == steps + 1  # a chain skips no rank
+
+
+def test_a_layout_with_wires_skipping_many_ranks_is_refused() -> None:
+    """Horner's rule for 75 steps is 152 nodes, but dot would lay out 5,702: dot took minutes on
+    such graphs, so draw refuses them at once and says how to draw them anyway."""
+    with pytest.raises(ValueError) as error:
+        draw(horner(75))
+    assert str(error.value) == (
+        "the graph has 152 nodes to draw, but its wires skip so many ranks (a value used far "
+        "from where it was computed) that dot would lay out 5702 nodes, more than 10 x "
+        "max_nodes=500, and take very long: pass collapse='neuron' (one node per neuron) or "
+        "pass max_nodes=571 to draw it anyway"
+    )
+    assert "nslimit=3" in draw(horner(75), max_nodes=571).source
+    assert draw(horner(70)).source.count("shape=circle") == 140  # 142 + 4830 = 4972 <= 5000
