@@ -33,24 +33,32 @@ def _total(terms: Iterable[Value]) -> Value:
     return total
 
 
-def _pairs(outputs: Outputs, targets: Any, path: str = "") -> list[tuple[Value, float]]:
-    """Flatten outputs and targets of the same shape into (output, target) pairs."""
-    if isinstance(outputs, Value):
-        return [(outputs, finite_float(targets, f"target{path}"))]
-    if not isinstance(outputs, Sequence):
-        raise TypeError(f"output{path} must be a Value or a list of Values, got {brief(outputs)}")
-    if isinstance(targets, (str, bytes)) or not hasattr(targets, "__len__"):
-        raise ValueError(f"target{path} must be a list like the outputs, got {brief(targets)}")
-    if len(outputs) != len(targets):
-        raise ValueError(
-            f"{len(outputs)} outputs{path and ' at ' + path} but {len(targets)} targets: "
-            "give one target per output"
-        )
-    if not outputs:
-        raise ValueError("no outputs: a loss needs at least one")
+def _pairs(outputs: Outputs, targets: Any) -> list[tuple[Value, float]]:
+    """Flatten outputs and targets of the same shape into (output, target) pairs, in order (with
+    a stack, not recursion: any depth of nesting works)."""
     pairs: list[tuple[Value, float]] = []
-    for i, (output, target) in enumerate(zip(outputs, targets)):
-        pairs.extend(_pairs(output, target, f"{path}[{i}]"))
+    stack: list[tuple[Any, Any, str]] = [(outputs, targets, "")]
+    while stack:
+        output, target, path = stack.pop()
+        where = path if len(path) <= 40 else f"{path[:20]}...{path[-15:]}"
+        if isinstance(output, Value):
+            pairs.append((output, finite_float(target, f"target{where}")))
+            continue
+        if not isinstance(output, Sequence):
+            raise TypeError(
+                f"output{where} must be a Value or a list of Values, got {brief(output)}"
+            )
+        if isinstance(target, (str, bytes)) or not hasattr(target, "__len__"):
+            raise ValueError(f"target{where} must be a list like the outputs, got {brief(target)}")
+        if len(output) != len(target):
+            raise ValueError(
+                f"{len(output)} outputs{where and ' at ' + where} but {len(target)} targets: "
+                "give one target per output"
+            )
+        if not output:
+            raise ValueError("no outputs: a loss needs at least one")
+        items = [(o, t, f"{path}[{i}]") for i, (o, t) in enumerate(zip(output, target))]
+        stack.extend(reversed(items))
     return pairs
 
 

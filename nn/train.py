@@ -67,12 +67,16 @@ def classification_accuracy(outputs: Sequence[Any], targets: Sequence[Any]) -> f
     if len(outputs) != len(targets) or not outputs:
         raise ValueError(f"{len(outputs)} outputs but {len(targets)} targets")
     correct = 0
-    for output, target in zip(outputs, targets):
+    for i, (output, target) in enumerate(zip(outputs, targets)):
         if isinstance(output, Value):
             correct += (output.data > 0) == (target > 0)
-        else:
-            scores = [s.data for s in output]
-            correct += scores.index(max(scores)) == target
+            continue
+        if not isinstance(output, Sequence) or not all(isinstance(s, Value) for s in output):
+            raise TypeError(f"output {i} must be a Value or a list of Values, got {brief(output)}")
+        if not output:
+            raise ValueError(f"output {i} is an empty list of scores")
+        scores = [s.data for s in output]
+        correct += scores.index(max(scores)) == target
     return correct / len(outputs)
 
 

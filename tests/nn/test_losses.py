@@ -251,3 +251,20 @@ def test_a_huge_int_is_named_by_its_size_not_printed() -> None:
     assert str(error.value) == (
         "target[0] is an int of about 5001 digits, too large for a float (at most about 1.8e308)"
     )
+
+
+@SMALL
+@given(st.integers(1, 5000), st.lists(finite_floats(-5, 5), min_size=1, max_size=3))
+def test_outputs_nested_to_any_depth_give_the_flat_loss(depth: int, numbers: list[float]) -> None:
+    """Outputs and targets of any nesting depth are flattened without recursion, and an error
+    deep inside names the place briefly."""
+    outputs: object = values(numbers)
+    targets: object = [0.5] * len(numbers)
+    wrong: object = ["x"] * len(numbers)
+    for _ in range(depth):
+        outputs, targets, wrong = [outputs], [targets], [wrong]
+    flat = losses.mse(values(numbers), [0.5] * len(numbers)).data
+    assert losses.mse(outputs, targets).data == flat  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="must be a number, got str 'x'") as error:
+        losses.mse(outputs, wrong)  # type: ignore[arg-type]
+    assert len(str(error.value)) < 120

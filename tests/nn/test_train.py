@@ -344,3 +344,18 @@ def test_an_error_at_any_step_keeps_the_steps_before(fail_at: int, batch_size: i
                 break
             nn.train_step(reference, losses.mse, steps, X_batch.tolist(), y_batch.tolist())
     assert model.state_dict() == reference.state_dict()
+
+
+@pytest.mark.parametrize(
+    ("outputs", "error", "message"),
+    [
+        ([[[Value(1.0)]]], TypeError, r"output 0 must be a Value or a list of Values, got \[\["),
+        ([Value(1.0), "scores"], TypeError, "output 1 must be a Value or a list of Values"),
+        ([[]], ValueError, "output 0 is an empty list of scores"),
+    ],
+)
+def test_classification_accuracy_names_an_output_it_cannot_read(
+    outputs: list, error: type, message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        nn.classification_accuracy(outputs, [1] * len(outputs))
