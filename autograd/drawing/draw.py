@@ -65,11 +65,16 @@ def draw(
       boxes ``label | data | grad`` with a circle per gate.
     * ``grads``: ``None`` shows gradients once backward has run (some node has a nonzero
       ``.grad``), else '?' on every wire; ``True`` or ``False`` force them on or off.
-    * ``fmt``: the number format (``'.2f'``, ``'g'``, ...); ``rankdir``: ``'LR'``, ``'TB'``, ...
+    * ``fmt``: the number format (``'.2f'``, ``'g'``, ...; width and precision at most 30);
+      ``rankdir``: ``'LR'``, ``'TB'``, ...
     * ``heat=True``: wire width and colour by |gradient|; wires with zero gradient are grey.
     * ``collapse='neuron'``: one box per neuron (output labelled ``"<layer>/<neuron>"``), one
       cluster per layer; see :mod:`autograd.drawing.scene`.
-    * ``max_nodes``: more drawn nodes than this raise a ValueError instead of a slow layout.
+    * ``max_nodes`` (500): more drawn nodes than this raise a ValueError instead of a slow
+      layout, and so does a layout of more than 10 x max_nodes nodes: dot adds a hidden node for
+      each rank a wire skips, so a value used far from where it was computed (``x`` in every
+      step of a loop) costs as much as many nodes (see :func:`autograd.drawing.scene.layout_size`).
+      At the limits ``dot`` takes a few seconds.
 
     ``diagram.save('f.svg')`` renders by suffix (.svg .png .pdf, or .dot for the text);
     ``diagram.source`` is the DOT text, which needs no Graphviz program.

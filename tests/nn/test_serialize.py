@@ -297,3 +297,31 @@ def test_bytes_that_are_not_utf8_are_named(tmp_path: Path) -> None:
     path.write_bytes(b'{"format": "\xff"}')
     with pytest.raises(ValueError, match=r"binary\.json is not UTF-8 text \(byte 12 is 0xff\)"):
         nn.load(path)
+
+
+def _nested(depth: int) -> object:
+    value: object = 1.0
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=(OverflowError, RecursionError),
+    reason="nn.module.check_number uses float() and repr(): it should use nn.checks.finite_float",
+)
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (10**400, "is an int of about 401 digits, too large for a float"),
+        (-(10**5000), "is a negative int of about 5001 digits"),
+        (_nested(5000), r"must be a number, got list \[\[\[\[\.\.\.\]\]\]\]"),
+    ],
+    ids=["10**400", "-10**5000", "nested 5000 deep"],
+)
+def test_load_state_dict_names_a_value_it_cannot_take(value: object, message: str) -> None:
+    model = nn.MLP(2, [1], seed=0)
+    state = {**model.state_dict(), "layers.0.neurons.0.b": value}
+    with pytest.raises(ValueError, match=r"parameter 'layers\.0\.neurons\.0\.b' " + message):
+        model.load_state_dict(state)
