@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Sized
 from typing import Any, Union
 
 from autograd import Value
@@ -113,6 +113,17 @@ def _samples(scores: Sequence[Any], targets: Any) -> list[tuple[list[Value], int
     if not isinstance(scores, Sequence) or not scores:
         raise ValueError(f"scores must be a non-empty list of Values, got {brief(scores)}")
     if isinstance(scores[0], Value):
+        if isinstance(targets, Sized) and not isinstance(targets, (str, bytes)):
+            try:
+                count = f"{len(targets)} "
+            except TypeError:  # a 0-d numpy array: one number after all
+                count = None
+            if count is not None:
+                raise ValueError(
+                    f"got one sample's scores (a list of {len(scores)} Values) but a list of "
+                    f"{count}class indices: a batch is a list of score lists, one per sample "
+                    "(a model with one output per class)"
+                )
         batch, batch_targets = [scores], [targets]
     else:
         batch = list(scores)

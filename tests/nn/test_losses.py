@@ -268,3 +268,13 @@ def test_outputs_nested_to_any_depth_give_the_flat_loss(depth: int, numbers: lis
     with pytest.raises(ValueError, match="must be a number, got str 'x'") as error:
         losses.mse(outputs, wrong)  # type: ignore[arg-type]
     assert len(str(error.value)) < 120
+
+
+def test_one_sample_s_scores_with_a_list_of_targets_is_explained() -> None:
+    """A model with one output used with cross_entropy: its outputs look like one sample's scores,
+    and the targets like a batch; the message says what a batch is."""
+    with pytest.raises(
+        ValueError, match=r"one sample's scores \(a list of 3 Values\) but a list of 3"
+    ):
+        losses.cross_entropy(values([0.1, 0.2, 0.3]), [1, 0, 1])
+    assert losses.cross_entropy(values([0.1, 0.2, 0.3]), np.int64(1)).data > 0
