@@ -213,7 +213,7 @@ SPEC = st.tuples(
 @given(SPEC)
 def test_a_number_format_is_refused_before_formatting_if_too_wide(parts: tuple[str, ...]) -> None:
     """Width and precision up to 30 draw; past that, a ValueError at once (a format such as
-    '>1000000000' used to build a gigabyte per label)."""
+    '>1000000000' would make a gigabyte per label)."""
     fmt = "".join(parts)
     width, precision = parts[3], parts[5][1:]
     f = Value(-1.5, "x") * 2.0
@@ -252,7 +252,7 @@ def test_the_layout_size_is_the_nodes_plus_the_ranks_wires_skip(steps: int) -> N
 
 
 def test_a_layout_with_wires_skipping_many_ranks_is_refused() -> None:
-    """Horner's rule for 75 steps is 152 nodes, but dot would lay out 5,702: dot took minutes on
+    """Horner's rule for 75 steps is 152 nodes, but dot would lay out 5,702: dot takes minutes on
     such graphs, so draw refuses them at once and says how to draw them anyway."""
     with pytest.raises(ValueError) as error:
         draw(horner(75))

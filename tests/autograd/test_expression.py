@@ -230,7 +230,7 @@ DEEP_WRAPPERS: dict[str, Callable[[str, int], str]] = {
 )
 def test_deep_expressions_fail_in_one_short_line(wrapper: str, depth: int, failing: str) -> None:
     """Whatever the nesting, an expression that cannot be computed gives an ExpressionError of one
-    line that quotes at most a short piece of it (a RecursionError here was the bug)."""
+    line that quotes at most a short piece of it, never a RecursionError."""
     text = DEEP_WRAPPERS[wrapper](failing, depth)
     if len(text) > 10_000:
         text = text[:10_000]
