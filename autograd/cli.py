@@ -96,23 +96,28 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument(
         "--max-nodes",
         type=_positive_int,
+        metavar="N",
         default=DEFAULT_MAX_NODES,
         help=f"refuse graphs with more drawn nodes (default {DEFAULT_MAX_NODES}): dot is slow",
     )
     render.add_argument(
         "--max-frames",
         type=_positive_int,
+        metavar="N",
         default=DEFAULT_MAX_FRAMES,
         help=f"refuse --steps with more frames (default {DEFAULT_MAX_FRAMES}): each is a picture",
     )
     render.add_argument(
         "--max-megapixels",
         type=_positive_int,
+        metavar="N",
         default=DEFAULT_MAX_MEGAPIXELS,
         help=f"refuse a --steps GIF with more pixels in all its frames "
         f"(default {DEFAULT_MAX_MEGAPIXELS} million)",
     )
-    render.add_argument("--fmt", default=".2f", help="number format, for example .2f or g")
+    render.add_argument(
+        "--fmt", default=".2f", help="number format, for example .2f or g (width, precision <= 30)"
+    )
     render.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR")
     render.add_argument("--heat", action="store_true", help="wire width and colour by |gradient|")
     render.add_argument(
