@@ -4,23 +4,48 @@ Also installed as ``chainrule``. The expression is parsed with a whitelist (see
 :mod:`autograd.expression`), never evaluated as Python; common slips get a hint in plain words
 (``x^2``: use ** for powers; ``2x``: write 2*x). Options may come before or after the
 ``name=value`` list. Exit status 0 on success, 2 when the command line is wrong (a rejected
-expression, a missing or malformed value; nothing is written), 1 when the diagram cannot be made
-(no ``dot`` program, a file that cannot be written).
+expression, a missing or malformed value, work past a limit; nothing is written), 1 when the
+diagram cannot be made or written (no ``dot`` program, ``dot`` failing, a file or stdout that
+cannot be written), 130 when interrupted. Every error is one line on stderr.
+
+Limits, checked before the work they bound (each can be raised with its option):
+
+* ``--max-nodes`` (500): drawn nodes, and ten times as many nodes in the layout ``dot``
+  computes, as :func:`autograd.draw`'s ``max_nodes``;
+* ``--max-megapixels`` (40): the pixels of all the frames of a ``--steps`` GIF or PDF together,
+  in millions, checked on the first frame (:meth:`autograd.Stepper.gif`). Making a GIF takes
+  about 7 MB of memory and 0.2 seconds per million pixels.
+
+Files are written whole or not at all (:func:`autograd.files.write_atomic`): a failed write
+leaves the previous file at that path as it was.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import graphviz
+
 from autograd.drawing.diagram import SOURCE_SUFFIXES, TIKZ_SUFFIXES, DotNotFoundError, check_dpi
 from autograd.drawing.draw import draw
-from autograd.expression import ALLOWED, Expression, ExpressionError, parse, parse_bindings
+from autograd.drawing.labels import check_format
+from autograd.drawing.scene import DEFAULT_MAX_NODES
+from autograd.expression import (
+    ALLOWED,
+    Expression,
+    ExpressionError,
+    parse,
+    parse_bindings,
+    shorten,
+)
 from autograd.files import write_atomic
-from autograd.stepper import Stepper
+from autograd.stepper import DEFAULT_MAX_MEGAPIXELS, Stepper
 from autograd.value import Value
 
 PROGRAM = "chainrule"
@@ -40,6 +65,17 @@ RENDER = {
         "--quiz quiz.html"
     ),
 }
+
+
+def _positive_int(text: str) -> int:
+    """An argparse type: a positive int."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, got {shorten(text)!r}")
+    return number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,6 +122,21 @@ def _add_render_arguments(render: argparse.ArgumentParser) -> None:
         "--theme", choices=("light", "colorblind", "dark"), default="light", help="the colours"
     )
     render.add_argument("--style", choices=("circuit", "record"), default="circuit")
+    render.add_argument(
+        "--max-nodes",
+        type=_positive_int,
+        metavar="N",
+        default=DEFAULT_MAX_NODES,
+        help=f"refuse graphs with more drawn nodes (default {DEFAULT_MAX_NODES}): dot is slow",
+    )
+    render.add_argument(
+        "--max-megapixels",
+        type=_positive_int,
+        metavar="N",
+        default=DEFAULT_MAX_MEGAPIXELS,
+        help="refuse a --steps GIF or PDF with more pixels in all its frames "
+        f"(default {DEFAULT_MAX_MEGAPIXELS} million)",
+    )
     render.add_argument(
         "--fmt", default="auto", help="number format: auto (0.73, -0.0042), or for example .2f or g"
     )
@@ -144,6 +195,11 @@ def _render(args: argparse.Namespace) -> dict[Path | None, bytes]:
     _check_suffix(args.output, DIAGRAM_SUFFIXES, "-o")
     _check_suffix(args.steps, STEPS_SUFFIXES, "--steps")
     _check_suffix(args.quiz, QUIZ_SUFFIXES, "--quiz")
+    try:
+        check_format(args.fmt)
+        check_dpi(args.dpi)
+    except ValueError as error:
+        raise ExpressionError(str(error)) from None
     expression = _parse(args.expression)
     bound = parse_bindings(args.values)
     unused = [name for name in bound if name not in expression.names]
@@ -157,39 +213,46 @@ def _render(args: argparse.Namespace) -> dict[Path | None, bytes]:
     assert isinstance(root, Value), "an expression with a variable computes a Value"
     if root.label is None:
         root.label = "f"
-    options = {"style": args.style, "fmt": args.fmt, "rankdir": args.rankdir, "theme": args.theme}
+    options = {
+        "style": args.style,
+        "fmt": args.fmt,
+        "rankdir": args.rankdir,
+        "theme": args.theme,
+        "max_nodes": args.max_nodes,
+    }
     try:
-        check_dpi(args.dpi)
         stepper = Stepper(root, **options) if args.steps or args.quiz else None
         if not args.forward_only:
             root.backward()
         diagram = draw(root, heat=args.heat, **options)
     except (ValueError, OverflowError) as error:
-        raise ExpressionError(str(error)) from None
+        raise ExpressionError(_in_our_words(error)) from None
 
     outputs: dict[Path | None, bytes] = {}
     if stepper is not None and args.steps:  # first: a GIF too long is refused before rendering
         suffix = args.steps.suffix.lower()
         try:
             if suffix == ".gif":
-                outputs[args.steps] = stepper.gif(dpi=args.dpi)
+                outputs[args.steps] = stepper.gif(dpi=args.dpi, max_megapixels=args.max_megapixels)
             elif suffix == ".pdf":
-                outputs[args.steps] = stepper.pdf(dpi=args.dpi or 150)
+                pdf = stepper.pdf(dpi=args.dpi or 150, max_megapixels=args.max_megapixels)
+                outputs[args.steps] = pdf
             else:
-                outputs[args.steps] = stepper.html(f"{args.expression}").encode("utf-8")
+                outputs[args.steps] = stepper.html(shorten(args.expression, 200)).encode("utf-8")
         except ValueError as error:
-            raise ExpressionError(str(error)) from None
+            raise ExpressionError(_in_our_words(error)) from None
     if stepper is not None and args.quiz:
         suffix = args.quiz.suffix.lower()
         try:
             if suffix == ".html":
-                page = stepper.quiz_html(args.hide, f"{args.expression}: backprop quiz")
+                title = f"{shorten(args.expression, 200)}: backprop quiz"
+                page = stepper.quiz_html(args.hide, title)
                 outputs[args.quiz] = page.encode("utf-8")
             else:
                 sheet = stepper.worksheet(args.hide)
                 outputs[args.quiz] = sheet.rendered(suffix[1:], args.dpi)
         except ValueError as error:
-            raise ExpressionError(str(error)) from None
+            raise ExpressionError(_in_our_words(error)) from None
     suffix = args.output.suffix.lower() if args.output is not None else ".dot"
     if suffix in SOURCE_SUFFIXES:
         outputs[args.output] = diagram.source.encode("utf-8")
@@ -201,25 +264,66 @@ def _render(args: argparse.Namespace) -> dict[Path | None, bytes]:
     return {path: outputs[path] for path in (args.output, args.steps, args.quiz) if path in outputs}
 
 
+def _in_our_words(error: Exception) -> str:
+    """The library's advice in the command line's words (it has no collapse option)."""
+    advice = str(error).replace("pass collapse='neuron' (one node per neuron) or ", "")
+    advice = advice.replace("pass max_nodes=", "pass --max-nodes ")
+    return advice.replace("max_megapixels=", "--max-megapixels ")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = parse_arguments(argv)
     try:
-        outputs = _render(args)
+        return _write(_render(args))
     except ExpressionError as error:
-        print(f"{PROGRAM}: error: {error}", file=sys.stderr)
-        return 2
+        return _fail(f"error: {error}", 2)
     except (DotNotFoundError, ImportError) as error:
-        print(f"{PROGRAM}: error: {error}", file=sys.stderr)
-        return 1
-    for path, data in outputs.items():
-        if path is None:
+        return _fail(f"error: {error}", 1)
+    except graphviz.CalledProcessError as error:
+        detail = (error.stderr or b"").decode("utf-8", "replace").strip().splitlines()
+        reason = shorten(detail[0], 200) if detail else f"exit status {error.returncode}"
+        return _fail(f"error: Graphviz's dot failed: {reason}", 1)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"{PROGRAM}: {message}", file=sys.stderr)
+    return status
+
+
+def _print(data: bytes) -> None:
+    """Write ``data`` to stdout now, so a full disk or a closed pipe is an error here."""
+    try:
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)  # None: a text stream (Jupyter, StringIO)
+        if buffer is None:
             sys.stdout.write(data.decode("utf-8"))
-            continue
+        else:
+            buffer.write(data)
+        sys.stdout.flush()
+    except OSError:
+        # what is still buffered would fail again when Python exits: send it nowhere instead
+        with contextlib.suppress(OSError, ValueError):  # ValueError: stdout is not a file
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise
+
+
+def _write(outputs: dict[Path | None, bytes]) -> int:
+    """Write every output (None: stdout); on the first failure, one line and status 1."""
+    for path, data in outputs.items():
         try:
-            write_atomic(path, data)
-        except OSError as error:  # write_atomic's WriteError names the file and the reason
-            print(f"{PROGRAM}: error: {error}", file=sys.stderr)
-            return 1
-        print(f"wrote {path}")
+            if path is None:
+                _print(data)
+                continue
+            write_atomic(path, data)  # its WriteError names the file and the reason
+        except OSError as error:
+            if path is not None:
+                return _fail(f"error: {error}", 1)
+            return _fail(f"error: cannot write to stdout: {error.strerror or error}", 1)
+        try:
+            _print(f"wrote {path}\n".encode())
+        except OSError as error:
+            return _fail(f"error: cannot write to stdout: {error.strerror or error}", 1)
     return 0

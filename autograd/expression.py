@@ -7,6 +7,10 @@ and every node of the tree is checked against that list; anything else (attribut
 other calls, lambdas, subscripts, comprehensions, comparisons, strings, ...) raises
 :class:`ExpressionError`. The checked tree is then computed node by node on Values: nothing is
 passed to ``eval``, ``exec`` or ``compile``.
+
+Limits: an expression has at most :data:`MAX_LENGTH` (10,000) characters and nests at most about
+2,900 levels (Python's parser); parsing, computing and every error message work without
+recursion, and a message quotes at most :data:`SHOWN_LENGTH` (60) characters of the expression.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import ast
 import math
 import operator
 import re
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +29,7 @@ from autograd.ops import OPS, Op
 from autograd.value import Value, apply
 
 MAX_LENGTH = 10_000
+SHOWN_LENGTH = 60  # an error message quotes at most this much of the expression
 FUNCTIONS: dict[str, Op] = {name: op for name, op in OPS.items() if op.operator is None}
 """The gates an expression may call by name, with their arity (``max(x, y)``, ``tanh(x)``)."""
 ALLOWED = "numbers, names, + - * / **, unary minus, parentheses and calls of " + ", ".join(
@@ -60,6 +66,15 @@ BINDING = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*=\s*(\S+)\s*$")
 
 class ExpressionError(ValueError):
     """An expression or a binding that is not allowed or cannot be computed (one-line message)."""
+
+
+def shorten(text: str, length: int = SHOWN_LENGTH) -> str:
+    """``text`` on one line, its middle cut out if it is longer than ``length``."""
+    text = " ".join(text.split())
+    if len(text) <= length:
+        return text
+    tail = length // 3
+    return f"{text[: length - tail - 5]} ... {text[-tail:]}"
 
 
 def _describe(node: ast.AST) -> str:
@@ -125,14 +140,22 @@ class Expression:
         missing = [name for name in self.names if name not in values]
         if missing:
             raise ExpressionError(f"{missing[0]!r} has no value: pass it as {missing[0]}=<number>")
+        source = self.text.strip()  # the text ast.parse read: node positions refer to it
         results: dict[int, Any] = {}
         for node in reversed(self.nodes):  # every operand comes after its operator in self.nodes
             args = [results[id(child)] for child in _children(node)]
-            results[id(node)] = _compute(node, args, values)
+            results[id(node)] = _compute(node, args, values, source)
         return results[id(self.nodes[0])]
 
 
-def _compute(node: ast.expr, args: list[Any], values: Mapping[str, Value | float]) -> Any:
+def _shown(node: ast.expr, source: str) -> str:
+    """The text the user typed for ``node``, shortened (never ``ast.unparse``: it recurses)."""
+    return shorten(ast.get_source_segment(source, node) or type(node).__name__)
+
+
+def _compute(
+    node: ast.expr, args: list[Any], values: Mapping[str, Value | float], source: str
+) -> Any:
     """One checked node's result from its operands' results (numbers stay floats)."""
     try:
         if isinstance(node, ast.Constant):
@@ -147,12 +170,15 @@ def _compute(node: ast.expr, args: list[Any], values: Mapping[str, Value | float
             assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
             result = _call(FUNCTIONS[node.func.id], args)
     except (ArithmeticError, ValueError, TypeError) as error:
-        reason = str(error)
+        if isinstance(node, ast.Constant):
+            shown = _shown(node, source)
+            raise ExpressionError(f"the number {shown} is too large for a float") from None
+        reason = shorten(str(error), 5 * SHOWN_LENGTH)
         if isinstance(error, OverflowError) and error.args and isinstance(error.args[0], int):
             reason = "the result overflows a float"  # float ** float reports (errno, text)
-        raise ExpressionError(f"cannot compute {ast.unparse(node)}: {reason}") from None
+        raise ExpressionError(f"cannot compute {_shown(node, source)}: {reason}") from None
     if isinstance(result, float) and not math.isfinite(result):
-        raise ExpressionError(f"{ast.unparse(node)} is not a finite number ({result!r})")
+        raise ExpressionError(f"{_shown(node, source)} is not a finite number ({result!r})")
     return result
 
 
@@ -172,9 +198,17 @@ def parse(text: str) -> Expression:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:
-        raise ExpressionError(f"not a valid expression: {error.msg}") from None
-    except (ValueError, RecursionError, MemoryError):
-        raise ExpressionError("not a valid expression (too deeply nested or not text)") from None
+        problem = error.msg
+        if "integer string conversion" in problem:  # Python's limit on digits in an int literal
+            problem = f"a number has more than {sys.get_int_max_str_digits()} digits"
+        raise ExpressionError(f"not a valid expression: {shorten(problem)}") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError(
+            "not a valid expression: it nests too deeply for Python's parser (about 2,900 "
+            "operators or calls inside one another at most)"
+        ) from None
+    except ValueError:  # a null character, on older Pythons
+        raise ExpressionError("not a valid expression: it contains a null character") from None
     nodes: list[ast.expr] = []
     names: list[str] = []
     stack = [tree.body]
@@ -196,7 +230,9 @@ def parse_bindings(arguments: Sequence[str]) -> dict[str, float]:
     for argument in arguments:
         match = BINDING.match(argument)
         if match is None:
-            raise ExpressionError(f"expected NAME=NUMBER (for example x=-2), got {argument!r}")
+            raise ExpressionError(
+                f"expected NAME=NUMBER (for example x=-2), got {shorten(argument)!r}"
+            )
         name, text = match.groups()
         if name in FUNCTIONS:
             raise ExpressionError(f"{name!r} is a function name and cannot be a variable")
@@ -206,6 +242,6 @@ def parse_bindings(arguments: Sequence[str]) -> dict[str, float]:
             bound[name] = as_float(float(text), f"the value of {name}")
         except ValueError:
             raise ExpressionError(
-                f"the value of {name} must be a finite number, got {text!r}"
+                f"the value of {name} must be a finite number, got {shorten(text)!r}"
             ) from None
     return bound

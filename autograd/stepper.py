@@ -26,7 +26,9 @@ Steps into constants (the ``-1`` of ``*-1``), which are not drawn, are left out.
 
 from __future__ import annotations
 
+import math
 import numbers
+import struct
 import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -55,6 +57,7 @@ from autograd.drawing.player import (
     html_page,
     notebook_frame,
     pdf_bytes,
+    pillow,
     quiz_page,
 )
 from autograd.drawing.scene import DEFAULT_MAX_NODES, Item, build_scene
@@ -69,6 +72,9 @@ TITLE = "chainrule: backprop step by step"
 QUIZ_TITLE = "chainrule: backprop quiz"
 CAPTION_WRAP = 110  # characters per caption line in the frames' own pictures (GIF, notebook)
 MAX_GIF_WORK = 20_000
+DEFAULT_MAX_MEGAPIXELS = 40
+"""The most pixels (in millions, all frames together) a GIF or PDF may hold unless asked: making
+a GIF takes about 7 MB of memory and 0.2 seconds per million pixels."""
 """A GIF renders every frame with dot: at most this many frames x drawn nodes (about a minute)."""
 
 
@@ -680,20 +686,42 @@ class Stepper:
                 "the HTML page instead (one layout for every frame), or collapse='neuron'"
             )
 
-    def gif(self, delay_ms: int = 1200, dpi: float | None = None) -> bytes:
-        """An animated GIF of every frame, as bytes (needs Pillow; every frame is rendered by
-        dot, so very long steppers are refused: use the HTML page)."""
-        dpi = check_dpi(dpi)
-        self._check_render_work("a GIF")
-        return gif_bytes([self.frame(k).rendered("png", dpi) for k in range(len(self))], delay_ms)
+    def _frame_pngs(self, what: str, dpi: float | None, max_megapixels: float) -> list[bytes]:
+        """Every frame as a PNG, after checking the work: frames x nodes laid out by dot, and
+        the pixels of all frames (measured on the first; every frame has the same layout)."""
+        self._check_render_work(what)
+        first = self.frame(0).rendered("png", dpi)
+        width, height = struct.unpack(">II", first[16:24])  # the PNG header's IHDR chunk
+        megapixels = width * height * len(self) / 1e6
+        if megapixels > max_megapixels:
+            raise ValueError(
+                f"{what} would hold {len(self)} frames of {width}x{height} pixels, "
+                f"{megapixels:.0f} million in all, more than max_megapixels={max_megapixels:g} "
+                f"(it would take about {megapixels * 7:,.0f} MB of memory to make): write the "
+                "steps as .html, use a lower dpi, or pass "
+                f"max_megapixels={math.ceil(megapixels)}"
+            )
+        return [first] + [self.frame(k).rendered("png", dpi) for k in range(1, len(self))]
 
-    def pdf(self, dpi: float = 150) -> bytes:
+    def gif(
+        self,
+        delay_ms: int = 1200,
+        dpi: float | None = None,
+        max_megapixels: float = DEFAULT_MAX_MEGAPIXELS,
+    ) -> bytes:
+        """An animated GIF of every frame, as bytes (needs Pillow; every frame is rendered by
+        dot, so very long steppers, or more than ``max_megapixels`` million pixels in all, are
+        refused: use the HTML page)."""
+        pillow("Stepper.to_gif")  # before any frame is rendered
+        pngs = self._frame_pngs("the GIF", check_dpi(dpi), max_megapixels)
+        return gif_bytes(pngs, delay_ms)
+
+    def pdf(self, dpi: float = 150, max_megapixels: float = DEFAULT_MAX_MEGAPIXELS) -> bytes:
         """Every frame on a page of its own, as the bytes of one PDF (needs Pillow): for slides,
         ``\\includegraphics[page=3]{steps.pdf}`` in Beamer shows frame 2."""
         resolution = check_dpi(dpi) or 150.0
-        self._check_render_work("a PDF")
-        pngs = [self.frame(k).rendered("png", resolution) for k in range(len(self))]
-        return pdf_bytes(pngs, resolution)
+        pillow("Stepper.to_pdf")  # before any frame is rendered
+        return pdf_bytes(self._frame_pngs("the PDF", resolution, max_megapixels), resolution)
 
     def to_html(
         self, path: str | Path, title: str = TITLE, *, quiz: bool = False, hide: str = "grads"
@@ -702,13 +730,21 @@ class Stepper:
         ``quiz=True`` writes the quiz page that hides ``hide`` (see :meth:`quiz_html`)."""
         return write_atomic(path, self.html(title, quiz=quiz, hide=hide))
 
-    def to_gif(self, path: str | Path, delay_ms: int = 1200, dpi: float | None = None) -> Path:
-        """Write an animated GIF of every frame (needs Pillow) to ``path``."""
-        return write_atomic(path, self.gif(delay_ms, dpi))
+    def to_gif(
+        self,
+        path: str | Path,
+        delay_ms: int = 1200,
+        dpi: float | None = None,
+        max_megapixels: float = DEFAULT_MAX_MEGAPIXELS,
+    ) -> Path:
+        """Write an animated GIF of every frame (needs Pillow) to ``path`` (see :meth:`gif`)."""
+        return write_atomic(path, self.gif(delay_ms, dpi, max_megapixels))
 
-    def to_pdf(self, path: str | Path, dpi: float = 150) -> Path:
+    def to_pdf(
+        self, path: str | Path, dpi: float = 150, max_megapixels: float = DEFAULT_MAX_MEGAPIXELS
+    ) -> Path:
         """Write every frame, one per page, to the PDF ``path`` (needs Pillow)."""
-        return write_atomic(path, self.pdf(dpi))
+        return write_atomic(path, self.pdf(dpi, max_megapixels))
 
     def _repr_html_(self) -> str:
         """In a notebook, the player itself: the page in an iframe (its script and CSP work

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+from autograd.files import write_atomic
 from bench.report import Results
 from bench.suite import GC_OFF
 
@@ -38,6 +40,7 @@ def plot_scaling(results: Results, path: Path) -> Path:
     axes.set_title(f"cost vs size: {results.machine['cpu']}, {results.machine['python']}")
     axes.legend()
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
+    image = io.BytesIO()
+    figure.savefig(image, format=Path(path).suffix[1:] or "png", dpi=100)
     plt.close(figure)
-    return path
+    return write_atomic(path, image.getvalue())

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from autograd.files import write_atomic
 from bench.timing import Stats
 
 BASELINE = "chainrule"
@@ -185,7 +186,7 @@ def save(results: Results, directory: Path = RESULTS_DIR) -> Path:
     """Write the results as JSON; returns the path."""
     path = result_path(results, directory)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results.as_dict(), indent=1) + "\n", encoding="utf-8")
+    write_atomic(path, json.dumps(results.as_dict(), indent=1) + "\n")
     return path
 
 

@@ -23,7 +23,14 @@ from nn.optim import (
 )
 from nn.pytorch import to_torch
 from nn.serialize import load, save
-from nn.train import History, classification_accuracy, evaluate, fit, train_step
+from nn.train import (
+    History,
+    TrainingError,
+    classification_accuracy,
+    evaluate,
+    fit,
+    train_step,
+)
 
 __all__ = [
     "MLP",
@@ -48,6 +55,7 @@ __all__ = [
     "Sigmoid",
     "StepDecay",
     "Tanh",
+    "TrainingError",
     "classification_accuracy",
     "clip_grad_norm",
     "data",

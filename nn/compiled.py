@@ -33,7 +33,7 @@ _MODULES: weakref.WeakKeyDictionary[Any, list[Any]] = weakref.WeakKeyDictionary(
 """For each model, its modules (found once: walking a model takes milliseconds)."""
 
 
-def _check_replayable(model: Any) -> None:
+def check_replayable(model: Any) -> None:
     modules = _MODULES.get(model)
     if modules is None:
         modules = _MODULES[model] = model.modules() if hasattr(model, "modules") else []
@@ -82,7 +82,7 @@ def step(
     (the parameters' gradients are added to their ``.grad``)."""
     x, y = np.asarray(inputs, dtype=float), np.asarray(targets, dtype=float)
     compiled = program(model, loss, x.shape, y.shape)
-    _check_replayable(model)
+    check_replayable(model)
     (value, outputs), _ = compiled(*x.ravel().tolist(), *y.ravel().tolist())
     with no_grad():  # the loss checks the targets (a class index in range, a label of +-1)
         loss(_as_values(outputs), targets)

@@ -20,6 +20,8 @@ from typing import Any, Union
 
 import numpy as np
 
+from nn.checks import brief
+
 RandomSource = Union[int, np.random.Generator, np.random.RandomState, None]
 Arrays = tuple[np.ndarray, np.ndarray]
 
@@ -33,20 +35,22 @@ def random_state(seed: RandomSource) -> np.random.Generator | np.random.RandomSt
         return np.random.RandomState()
     if isinstance(seed, numbers.Integral) and not isinstance(seed, bool) and seed >= 0:
         return np.random.RandomState(int(seed))
-    raise TypeError(f"seed must be a non-negative int, a numpy Generator or None, got {seed!r}")
+    raise TypeError(
+        f"seed must be a non-negative int, a numpy Generator or None, got {brief(seed)}"
+    )
 
 
 def _count(n: Any, what: str, low: int = 1) -> int:
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < low:
-        raise ValueError(f"{what} must be an int >= {low}, got {n!r}")
+        raise ValueError(f"{what} must be an int >= {low}, got {brief(n)}")
     return int(n)
 
 
 def _noise(noise: float | None) -> float | None:
     if noise is None:
         return None
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise < math.inf:
-        raise ValueError(f"noise must be a finite number >= 0 or None, got {noise!r}")
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not 0 <= noise < 1e300:
+        raise ValueError(f"noise must be a finite number >= 0 or None, got {brief(noise)}")
     return float(noise)
 
 
@@ -95,7 +99,7 @@ def make_circles(
     """A circle of radius ``factor`` (class 1) inside the unit circle (class 0), scikit-learn's."""
     n = _count(n_samples, "n_samples", 2)
     if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 <= factor < 1:
-        raise ValueError(f"factor must be in [0, 1), got {factor!r}")
+        raise ValueError(f"factor must be in [0, 1), got {brief(factor)}")
     n_out, n_in = n // 2, n - n // 2
     t_out = np.linspace(0, 2 * np.pi, n_out, endpoint=False)
     t_in = np.linspace(0, 2 * np.pi, n_in, endpoint=False)
@@ -114,6 +118,10 @@ def make_spirals(
     """cs231n's spiral arms: class j has radius r in [0, 1] and angle 4j + 4r + N(0, noise^2)."""
     n = _count(n_samples, "n_samples")
     k = _count(n_classes, "n_classes")
+    if k > n:
+        raise ValueError(
+            f"n_classes={brief(k)} is more than n_samples={n}: every class needs a point"
+        )
     spread = _noise(noise) or 0.0
     rng = random_state(seed)
     X_parts, y_parts = [], []
@@ -144,9 +152,16 @@ def make_xor(n_samples: int = 100, noise: float | None = None, seed: RandomSourc
     return X, y
 
 
+def _array(values: Any, name: str) -> np.ndarray:
+    try:
+        return np.asarray(values)
+    except ValueError as error:  # rows of different lengths
+        raise ValueError(f"{name} must be a rectangular array of numbers: {error}") from None
+
+
 def check_arrays(X: Any, y: Any) -> Arrays:
     """X and y as numpy arrays with one row of X per label in y, or a ValueError."""
-    X, y = np.asarray(X), np.asarray(y)
+    X, y = _array(X, "X"), _array(y, "y")
     if X.ndim == 0 or y.ndim != 1:
         raise ValueError(
             f"X must hold one row per sample and y be 1-D, got shapes {X.shape}, {y.shape}"
@@ -184,9 +199,13 @@ def train_test_split(
     elif isinstance(test_size, numbers.Real) and 0 < test_size < 1:
         n_test = math.ceil(test_size * n)
     else:
-        raise ValueError(f"test_size must be a fraction in (0, 1) or a count, got {test_size!r}")
+        raise ValueError(
+            f"test_size must be a fraction in (0, 1) or a count, got {brief(test_size)}"
+        )
     if not 0 < n_test < n:
-        raise ValueError(f"test_size={test_size!r} leaves {n_test} of {n} samples for testing")
+        raise ValueError(
+            f"test_size={brief(test_size)} leaves {brief(n_test)} of {n} samples for testing"
+        )
     if shuffle:
         order = random_state(seed).permutation(n)
         test, train = order[:n_test], order[n_test:]

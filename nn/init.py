@@ -26,6 +26,8 @@ from typing import Union
 
 import numpy as np
 
+from nn.checks import brief
+
 Initializer = Callable[[int, np.random.Generator], list[float]]
 Seed = Union[int, np.random.Generator, None]
 
@@ -65,7 +67,7 @@ def get(init: str | Initializer) -> Initializer:
     if isinstance(init, str) and init in INITIALIZERS:
         return INITIALIZERS[init]
     raise ValueError(
-        f"unknown initialiser {init!r}; use one of {sorted(INITIALIZERS)} "
+        f"unknown initialiser {brief(init)}; use one of {sorted(INITIALIZERS)} "
         "or a function (fan_in, rng) -> list of floats"
     )
 

@@ -31,8 +31,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from autograd import Value, weighted_sum
+from nn.checks import finite_float
 from nn.init import Initializer, Seed, make_rng
-from nn.module import Module, as_inputs, check_number, initial_weights, positive_int
+from nn.module import Module, as_inputs, initial_weights, positive_int
 
 MAX_NESTING = 32
 """How deeply a layer's input may nest lists (an image is 3 levels)."""
@@ -177,7 +178,7 @@ class Dropout(Module):
     elementwise = True
 
     def __init__(self, p: float = 0.5, *, seed: Seed = None) -> None:
-        self.p = check_number(p, "the dropout probability p")
+        self.p = finite_float(p, "the dropout probability p")
         if not 0.0 <= self.p < 1.0:
             raise ValueError(f"the dropout probability p must be in [0, 1), got {p!r}")
         self._rng = make_rng(seed)

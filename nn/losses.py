@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Sized
 from typing import Any, Union
 
 from autograd import Value
+from nn.checks import brief, finite_float
 
 Outputs = Union[Value, Sequence[Any]]
 Targets = Union[float, Value, Sequence[Any]]
@@ -38,31 +39,34 @@ def _total(terms: Iterable[Value]) -> Value:
     return total
 
 
-def _pairs(outputs: Outputs, targets: Any, path: str = "") -> list[tuple[Value, Target]]:
-    """Flatten outputs and targets of the same shape into (output, target) pairs."""
-    if isinstance(outputs, Value):
-        if isinstance(targets, Value):
-            return [(outputs, targets)]
-        if isinstance(targets, bool) or not isinstance(targets, numbers.Real):
-            raise ValueError(f"target{path} must be a number, got {targets!r}")
-        target = float(targets)
-        if not math.isfinite(target):
-            raise ValueError(f"target{path} must be finite, got {target!r}")
-        return [(outputs, target)]
-    if not isinstance(outputs, Sequence):
-        raise TypeError(f"output{path} must be a Value or a list of Values, got {outputs!r}")
-    if isinstance(targets, (str, bytes)) or not hasattr(targets, "__len__"):
-        raise ValueError(f"target{path} must be a list like the outputs, got {targets!r}")
-    if len(outputs) != len(targets):
-        raise ValueError(
-            f"{len(outputs)} outputs{path and ' at ' + path} but {len(targets)} targets: "
-            "give one target per output"
-        )
-    if not outputs:
-        raise ValueError("no outputs: a loss needs at least one")
+def _pairs(outputs: Outputs, targets: Any) -> list[tuple[Value, Target]]:
+    """Flatten outputs and targets of the same shape into (output, target) pairs, in order (with
+    a stack, not recursion: any depth of nesting works)."""
     pairs: list[tuple[Value, Target]] = []
-    for i, (output, target) in enumerate(zip(outputs, targets)):
-        pairs.extend(_pairs(output, target, f"{path}[{i}]"))
+    stack: list[tuple[Any, Any, str]] = [(outputs, targets, "")]
+    while stack:
+        output, target, path = stack.pop()
+        where = path if len(path) <= 40 else f"{path[:20]}...{path[-15:]}"
+        if isinstance(output, Value):
+            if not isinstance(target, Value):  # a compiled step's targets are Values
+                target = finite_float(target, f"target{where}")
+            pairs.append((output, target))
+            continue
+        if not isinstance(output, Sequence):
+            raise TypeError(
+                f"output{where} must be a Value or a list of Values, got {brief(output)}"
+            )
+        if isinstance(target, (str, bytes)) or not hasattr(target, "__len__"):
+            raise ValueError(f"target{where} must be a list like the outputs, got {brief(target)}")
+        if len(output) != len(target):
+            raise ValueError(
+                f"{len(output)} outputs{where and ' at ' + where} but {len(target)} targets: "
+                "give one target per output"
+            )
+        if not output:
+            raise ValueError("no outputs: a loss needs at least one")
+        items = [(o, t, f"{path}[{i}]") for i, (o, t) in enumerate(zip(output, target))]
+        stack.extend(reversed(items))
     return pairs
 
 
@@ -101,11 +105,14 @@ def _class_index(target: Any, n_classes: int) -> int | Value:
     if isinstance(target, Value):
         return target  # a traced class index: see _pick
     if isinstance(target, bool) or not isinstance(target, numbers.Real):
-        raise ValueError(f"class index {target!r} must be an int in 0..{n_classes - 1}")
-    index = float(target)
+        raise ValueError(f"class index {brief(target)} must be an int in 0..{n_classes - 1}")
+    try:
+        index = float(target)
+    except OverflowError:  # an int past 1.8e308: out of range like any large index
+        index = math.inf
     if not index.is_integer() or not 0 <= index < n_classes:
         raise ValueError(
-            f"class index {target!r} is out of range: there are {n_classes} classes, "
+            f"class index {brief(target)} is out of range: there are {n_classes} classes, "
             f"so it must be an int in 0..{n_classes - 1}"
         )
     return int(index)
@@ -114,8 +121,19 @@ def _class_index(target: Any, n_classes: int) -> int | Value:
 def _samples(scores: Sequence[Any], targets: Any) -> list[tuple[list[Value], int | Value]]:
     """One sample (list of Values, index) or a batch (list of lists, indices) as a list of pairs."""
     if not isinstance(scores, Sequence) or not scores:
-        raise ValueError(f"scores must be a non-empty list of Values, got {scores!r}")
+        raise ValueError(f"scores must be a non-empty list of Values, got {brief(scores)}")
     if isinstance(scores[0], Value):
+        if isinstance(targets, Sized) and not isinstance(targets, (str, bytes)):
+            try:
+                count = f"{len(targets)} "
+            except TypeError:  # a 0-d numpy array: one number after all
+                count = None
+            if count is not None:
+                raise ValueError(
+                    f"got one sample's scores (a list of {len(scores)} Values) but a list of "
+                    f"{count}class indices: a batch is a list of score lists, one per sample "
+                    "(a model with one output per class)"
+                )
         batch, batch_targets = [scores], [targets]
     else:
         batch = list(scores)
@@ -128,7 +146,9 @@ def _samples(scores: Sequence[Any], targets: Any) -> list[tuple[list[Value], int
     for row, target in zip(batch, batch_targets):
         row = list(row)
         if not row or not all(isinstance(s, Value) for s in row):
-            raise TypeError(f"each sample's scores must be a non-empty list of Values, got {row!r}")
+            raise TypeError(
+                f"each sample's scores must be a non-empty list of Values, got {brief(row)}"
+            )
         samples.append((row, _class_index(target, len(row))))
     return samples
 
@@ -166,7 +186,7 @@ def softmax(logits: Sequence[Value]) -> list[Value]:
     """p_i = e^(z_i - m) / sum_j e^(z_j - m), m = max z (a constant: p does not depend on it)."""
     logits = list(logits)
     if not logits or not all(isinstance(z, Value) for z in logits):
-        raise TypeError(f"softmax takes a non-empty list of Values, got {logits!r}")
+        raise TypeError(f"softmax takes a non-empty list of Values, got {brief(logits)}")
     m = max(z.data for z in logits)
     exps = [(z - m).exp() for z in logits]
     total = _total(exps).reciprocal()

@@ -12,7 +12,6 @@ same gates as that expression with one call per gate instead of three.)
 
 from __future__ import annotations
 
-import math
 import numbers
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -22,6 +21,7 @@ import numpy as np
 
 from autograd import Value, weighted_sum
 from autograd.drawing import Group, register_grouping
+from nn.checks import brief, finite_float
 from nn.init import Initializer, Seed, make_rng
 from nn.init import get as get_initializer
 
@@ -161,7 +161,7 @@ class Module:
                 f"state has unexpected parameter {unexpected[0]!r} ({len(unexpected)} unexpected "
                 f"in all); it does not fit {self!r}"
             )
-        values = [check_number(state[name], f"parameter {name!r}") for name, _ in named]
+        values = [finite_float(state[name], f"parameter {name!r}") for name, _ in named]
         for (_, p), value in zip(named, values):
             p.data = value
 
@@ -211,20 +211,10 @@ def _walk(root: Module) -> Iterator[tuple[str, Value | Module]]:
         stack.extend(reversed([(f"{name}.{key}", x) for key, x in items]))
 
 
-def check_number(value: Any, what: str) -> float:
-    """``value`` as a finite float, or a ValueError naming ``what``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{what} must be a number, got {type(value).__name__} {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{what} must be finite, got {number!r}")
-    return number
-
-
 def positive_int(value: Any, what: str) -> int:
     """``value`` as an int >= 1, or a ValueError naming ``what``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{what} must be a positive int, got {value!r}")
+        raise ValueError(f"{what} must be a positive int, got {brief(value)}")
     return int(value)
 
 
@@ -283,7 +273,7 @@ def initial_weights(init: str | Initializer, fan_in: int, rng: np.random.Generat
     weights = get_initializer(init)(fan_in, rng)
     if len(weights) != fan_in:
         raise ValueError(f"initialiser {init!r} gave {len(weights)} weights for {fan_in}")
-    return [Value(check_number(v, "initial weight")) for v in weights]
+    return [Value(finite_float(v, "initial weight")) for v in weights]
 
 
 class Neuron(Module):

@@ -25,12 +25,12 @@ joint norm is larger than a limit.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Union
 
 from autograd import Value
+from nn.checks import brief, finite_float
 
 Schedule = Callable[[int], float]
 LearningRate = Union[float, Schedule]
@@ -39,10 +39,8 @@ State = dict[str, list[float]]
 
 def _number(value: Any, what: str, low: float = 0.0, high: float = math.inf) -> float:
     """``value`` as a float with low <= value < high, or a ValueError naming ``what``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ValueError(f"{what} must be a number, got {type(value).__name__} {value!r}")
-    number = float(value)
-    if not (low <= number < high and math.isfinite(number)):
+    number = finite_float(value, what)
+    if not low <= number < high:
         raise ValueError(f"{what} must be finite and in [{low}, {high}), got {number!r}")
     return number
 
@@ -89,7 +87,8 @@ class LinearDecay:
         _number(self.start, "LinearDecay start")
         _number(self.end, "LinearDecay end")
         if isinstance(self.steps, bool) or not isinstance(self.steps, int) or self.steps < 1:
-            raise ValueError(f"LinearDecay steps must be a positive int, got {self.steps!r}")
+            raise ValueError(f"LinearDecay steps must be a positive int, got {brief(self.steps)}")
+        finite_float(self.steps, "LinearDecay steps")  # the formula divides by it as a float
 
     def __call__(self, step: int) -> float:
         return self.start + (self.end - self.start) * min(step, self.steps) / self.steps

@@ -11,6 +11,11 @@ Every loss of :mod:`nn.losses` has this shape (``nn.losses.cross_entropy``, ``nn
 
     def loss(outputs, targets):
         return losses.hinge(outputs, targets) + 1e-4 * losses.l2(model.parameters())
+
+``fit`` never half-trains on bad data: it checks the whole data set before the first step (see
+:func:`check_data`), and an error once training has started (an update that would make a
+parameter non-finite, an overflow) raises :class:`TrainingError`, with the model left at its last
+update and the history so far on the error.
 """
 
 from __future__ import annotations
@@ -20,8 +25,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from autograd import Value, gc_paused, no_grad
 from nn import compiled
+from nn.checks import brief, finite_float
 from nn.data import RandomSource, batches, check_arrays, random_state
 from nn.optim import Optimizer
 
@@ -37,6 +45,19 @@ class History:
     accuracy: list[float] = field(default_factory=list)
 
 
+class TrainingError(RuntimeError):
+    """Training stopped by an error after its first step had started; the error is the cause
+    (``__cause__``). The model holds the parameters of the last update made (an optimizer checks
+    a whole update before writing any of it), ``history`` the epochs that were completed, and
+    ``epoch`` and ``step`` (from 1) say where it stopped."""
+
+    def __init__(self, message: str, history: History, epoch: int, step: int) -> None:
+        super().__init__(message)
+        self.history = history
+        self.epoch = epoch
+        self.step = step
+
+
 def classification_accuracy(outputs: Sequence[Any], targets: Sequence[Any]) -> float:
     """The fraction of outputs that predict their target.
 
@@ -47,12 +68,18 @@ def classification_accuracy(outputs: Sequence[Any], targets: Sequence[Any]) -> f
     if len(outputs) != len(targets) or not outputs:
         raise ValueError(f"{len(outputs)} outputs but {len(targets)} targets")
     correct = 0
-    for output, target in zip(outputs, targets):
+    for i, (output, target) in enumerate(zip(outputs, targets)):
         if isinstance(output, (Value, numbers.Real)):
             correct += (_number(output) > 0) == (target > 0)
-        else:
-            scores = [_number(s) for s in output]
-            correct += scores.index(max(scores)) == target
+            continue
+        if not isinstance(output, Sequence) or not all(
+            isinstance(s, (Value, numbers.Real)) for s in output
+        ):
+            raise TypeError(f"output {i} must be a Value or a list of Values, got {brief(output)}")
+        if not output:
+            raise ValueError(f"output {i} is an empty list of scores")
+        scores = [_number(s) for s in output]
+        correct += scores.index(max(scores)) == target
     return correct / len(outputs)
 
 
@@ -68,7 +95,7 @@ def evaluate(
     accuracy: Accuracy = classification_accuracy,
 ) -> float:
     """``accuracy`` of the model on (X, y), computed under ``no_grad`` (no graph is kept)."""
-    X, y = check_arrays(X, y)
+    X, y = check_numbers(*check_arrays(X, y))
     with no_grad():
         outputs = [model(x) for x in X.tolist()]
     return accuracy(outputs, y.tolist())
@@ -124,6 +151,83 @@ def train_step(
     return result, correct
 
 
+def _finite(values: np.ndarray, name: str) -> np.ndarray:
+    """``values`` as floats, or a ValueError naming the first entry that is not a finite number."""
+    kind = values.dtype.kind
+    if kind == "O":  # Python objects: each must be a real number that fits in a float
+        floats = np.empty(values.shape)
+        for index, value in np.ndenumerate(values):
+            floats[index] = finite_float(value, f"{name}[{', '.join(map(str, index))}]")
+        return floats
+    if kind not in "iuf":
+        described = {"b": "bools", "c": "complex numbers", "U": "strings", "S": "bytes"}
+        raise ValueError(
+            f"{name} must hold real numbers, got {described.get(kind, 'values')} of dtype "
+            f"{values.dtype}; convert it first, for example {name}.astype(float)"
+        )
+    floats = values.astype(float)
+    bad = np.argwhere(~np.isfinite(floats))
+    if len(bad):
+        index = tuple(int(i) for i in bad[0])
+        count = f"{len(bad)} of {floats.size} {'is' if len(bad) == 1 else 'are'} not"
+        raise ValueError(
+            f"{name}[{', '.join(map(str, index))}] is {float(floats[index])!r}: every number in "
+            f"{name} must be finite ({count}); drop or fill those rows"
+        )
+    return floats
+
+
+def check_numbers(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """X as floats and y as ints or floats, after checking that X is one row (or one number) per
+    sample and that every number in X and y is real and finite; else a ValueError naming the
+    first bad entry (``X[9, 0] is nan``)."""
+    if len(X) == 0:
+        raise ValueError("the data set is empty: X and y have no samples")
+    if X.ndim > 2:
+        raise ValueError(f"X must have one row of numbers per sample, got shape {X.shape}")
+    X = _finite(X, "X")
+    labels = _finite(y, "y")
+    return X, (y if y.dtype.kind in "iu" else labels)
+
+
+def check_data(
+    model: Callable[[Any], Any],
+    loss: Loss,
+    X: np.ndarray,
+    y: np.ndarray,
+    batch_size: int,
+    accuracy: Accuracy | None = classification_accuracy,
+) -> None:
+    """Check, before training, that the model takes the rows of X and the loss every label of y.
+
+    Runs under ``no_grad``, so nothing is recorded or changed: the model once, on ``X[0]`` (every
+    row has the same shape and finite numbers, see :func:`check_numbers`), then the loss and the
+    accuracy on every label, in batches of ``batch_size`` as in training, with that one output
+    repeated. A label the loss refuses (a class index out of range, a hinge label 0) is then an
+    error before the first step, naming the rows. This relies on what the losses of
+    :mod:`nn.losses` do: they check each label against the shape of its output, not its value.
+    """
+    with no_grad():
+        try:
+            output = model(X[0].tolist())
+        except (TypeError, ValueError) as error:
+            kind = TypeError if isinstance(error, TypeError) else ValueError
+            raise kind(f"the model cannot take X[0] = {brief(X[0].tolist())}: {error}") from error
+        for start in range(0, len(X), batch_size):
+            targets = y[start : start + batch_size].tolist()
+            outputs = [output] * len(targets)
+            rows = f"y[{start}:{start + len(targets)}]"
+            try:
+                value = loss(outputs, targets)
+                if accuracy is not None:
+                    accuracy(outputs, targets)
+            except (TypeError, ValueError) as error:
+                kind = TypeError if isinstance(error, TypeError) else ValueError
+                raise kind(f"{rows} does not fit the loss or the accuracy: {error}") from error
+            if not isinstance(value, Value):
+                raise TypeError(f"loss must return a Value, got {type(value).__name__}")
+
+
 def fit(
     model: Callable[[Any], Any],
     loss: Loss,
@@ -147,23 +251,42 @@ def fit(
     samples (each batch weighted by its size) and the accuracy of the predictions made during the
     epoch, before each update (as micrograd's demo prints). ``compile=True`` runs every step
     compiled (see :func:`train_step`).
+
+    Bad data never half-trains the model. Before the first step the whole data set is checked:
+    its shapes, that every number in X and y is real and finite (:func:`check_numbers`), and that
+    the model takes a row and the loss every label (:func:`check_data`), and with ``compile=True``
+    that the model builds the same graph on every call; a ValueError (TypeError for a wrong type)
+    names the first bad entry and nothing has changed. An error once training
+    has started (an update the optimizer refuses because a gradient is not finite, an overflow)
+    raises :class:`TrainingError` from it: the model holds its last update and
+    ``error.history`` the completed epochs.
     """
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         raise TypeError("data must be a pair (X, y)")
-    X, y = check_arrays(*data)
     if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
-    size = len(X) if batch_size is None else batch_size
-    if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
-        raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+        raise ValueError(f"epochs must be a positive int, got {brief(epochs)}")
+    if batch_size is not None and (
+        isinstance(batch_size, bool)
+        or not isinstance(batch_size, numbers.Integral)
+        or batch_size < 1
+    ):
+        raise ValueError(f"batch_size must be a positive int or None, got {brief(batch_size)}")
+    X, y = check_numbers(*check_arrays(*data))
+    size = len(X) if batch_size is None else int(batch_size)
+    check_data(model, loss, X, y, size, accuracy)
+    if compile:
+        compiled.check_replayable(model)
     rng = random_state(seed)
     steps_per_epoch = -(-len(X) // size)
     bar = _progress_bar(epochs * steps_per_epoch) if progress else None
     history = History()
+    epoch = step = 0
     try:
         for epoch in range(1, epochs + 1):
             total_loss, total_correct = 0.0, 0.0
+            step = 0
             for X_batch, y_batch in batches(X, y, size, shuffle=shuffle, seed=rng):
+                step += 1
                 targets = y_batch.tolist()
                 step_loss, step_accuracy = train_step(
                     model, loss, optimizer, X_batch.tolist(), targets, accuracy, compile
@@ -176,10 +299,28 @@ def fit(
             history.loss.append(total_loss / len(X))
             if accuracy is not None:
                 history.accuracy.append(total_correct / len(X))
+    except Exception as error:
+        raise TrainingError(
+            f"training stopped in epoch {epoch}, step {step} of {steps_per_epoch}: "
+            f"{type(error).__name__}: {error} (the model keeps its last update; "
+            f"the error's history holds the {len(history.loss)} completed epochs)",
+            history,
+            epoch,
+            step,
+        ) from error
     finally:
         if bar is not None:
             bar.close()
     return history
 
 
-__all__ = ["History", "classification_accuracy", "evaluate", "fit", "train_step"]
+__all__ = [
+    "History",
+    "TrainingError",
+    "check_data",
+    "check_numbers",
+    "classification_accuracy",
+    "evaluate",
+    "fit",
+    "train_step",
+]

@@ -3,7 +3,8 @@
     .venv/bin/python scripts/execute_notebooks.py notebooks/01_chain_rule.ipynb [...]
 
 With no arguments, every notebook under notebooks/ is executed. Cells run in a fresh kernel with
-the notebook's folder as the working directory.
+the notebook's folder as the working directory. A notebook is written whole or not at all
+(:func:`autograd.files.write_atomic`), so a failed write never truncates it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+
+from autograd.files import write_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,7 +31,8 @@ def execute(path: Path, timeout: int = 600) -> float:
         kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     ).execute()
-    nbformat.write(notebook, path)
+    text = nbformat.writes(notebook)
+    write_atomic(path, text if text.endswith("\n") else text + "\n")  # as nbformat.write
     return time.perf_counter() - start
 
 

@@ -65,7 +65,13 @@ class Diagram(graphviz.Digraph):
     """A graphviz.Digraph of a computation graph (see :func:`autograd.draw`)."""
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
-        """Render with ``dot`` and return the output; :class:`DotNotFoundError` without ``dot``."""
+        """Render with ``dot`` and return the output; :class:`DotNotFoundError` without ``dot``.
+
+        ``dot`` runs quietly (``quiet=True`` unless given): when it fails, what it said is in the
+        ``graphviz.CalledProcessError`` raised, rather than printed on stderr as well.
+        """
+        if len(args) < 5:  # quiet is graphviz's fifth positional parameter
+            kwargs.setdefault("quiet", True)
         try:
             out = super().pipe(*args, **kwargs)
         except graphviz.ExecutableNotFound as error:
@@ -102,7 +108,9 @@ class Diagram(graphviz.Digraph):
         ``.svg``, ``.png`` and ``.pdf`` are rendered with ``dot`` (``dpi``: the resolution, for
         example 192 for a PNG twice as sharp as dot's 96); ``.dot`` and ``.gv`` get the DOT
         text; ``.tikz`` the ``tikzpicture`` (:meth:`to_tikz`) and ``.tex`` a whole LaTeX
-        document around it. Returns the path written.
+        document around it. The file is written whole or not at all
+        (:func:`autograd.files.write_atomic`): on an error (``dot`` failing, a full disk) a previous
+        file at that path is left as it was. Returns the path written.
         """
         # graphviz's own render() saves its DOT file through this method with skip_existing=None
         if filename is None or skip_existing is None:

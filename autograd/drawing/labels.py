@@ -39,13 +39,15 @@ def check_format(fmt: object) -> str:
         return AUTO
     if not isinstance(fmt, str) or SPEC.match(fmt) is None:
         raise ValueError(
-            f"fmt={fmt!r} is not a number format: use 'auto' (the default: 0.73, -0.0042), or a "
-            "float format spec such as '.2f', '.4g' or 'g'"
+            f"fmt={fmt!r:.40} is not a number format: use 'auto' (the default: 0.73, -0.0042), "
+            "or a float format spec such as '.2f', '.4g' or 'g'"
         )
     try:
         format(-1.5, fmt)
     except (ValueError, TypeError):
-        raise ValueError(f"fmt={fmt!r} is not a float format spec; use for example '.2f'") from None
+        raise ValueError(
+            f"fmt={fmt!r:.40} is not a float format spec; use for example '.2f'"
+        ) from None
     return fmt
 
 

@@ -35,11 +35,11 @@ class Look:
         object.__setattr__(self, "theme", find_theme(self.theme))
         check_format(self.fmt)
         if self.rankdir not in RANKDIRS:
-            raise ValueError(f"rankdir={self.rankdir!r} is not one of {', '.join(RANKDIRS)}")
+            raise ValueError(f"rankdir={self.rankdir!r:.40} is not one of {', '.join(RANKDIRS)}")
         if self.names not in NAMES:
-            raise ValueError(f"names={self.names!r} is not one of {', '.join(NAMES)}")
+            raise ValueError(f"names={self.names!r:.40} is not one of {', '.join(NAMES)}")
         if self.heat not in (True, False):
-            raise ValueError(f"heat must be True or False, got {self.heat!r}")
+            raise ValueError(f"heat must be True or False, got {self.heat!r:.40}")
 
     @property
     def ports(self) -> tuple[str, str]:

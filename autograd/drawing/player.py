@@ -293,7 +293,7 @@ def quiz_page(
     )
 
 
-def _pillow(what: str) -> Any:
+def pillow(what: str) -> Any:
     try:
         from PIL import Image
     except ImportError:
@@ -306,7 +306,7 @@ def _pillow(what: str) -> Any:
 
 def gif_bytes(pngs: list[bytes], delay_ms: int = 1200) -> bytes:
     """Assemble PNG frames into a looping GIF (needs Pillow); the last frame stays longer."""
-    image_module = _pillow("Stepper.to_gif")
+    image_module = pillow("Stepper.to_gif")
     images = [image_module.open(io.BytesIO(png)).convert("RGB") for png in pngs]
     width = max(image.width for image in images)
     height = max(image.height for image in images)
@@ -325,7 +325,7 @@ def gif_bytes(pngs: list[bytes], delay_ms: int = 1200) -> bytes:
 
 def pdf_bytes(pngs: list[bytes], dpi: float) -> bytes:
     """PNG frames as the pages of one PDF (needs Pillow), at ``dpi`` pixels per inch."""
-    image_module = _pillow("Stepper.to_pdf")
+    image_module = pillow("Stepper.to_pdf")
     images = [image_module.open(io.BytesIO(png)).convert("RGB") for png in pngs]
     out = io.BytesIO()
     images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=dpi)

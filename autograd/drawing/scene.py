@@ -38,11 +38,11 @@ from autograd.report import node_names
 from autograd.value import Value
 
 DEFAULT_MAX_NODES = 500
-MAX_WIRE_SPAN = 8_000
-"""The most wire length (in columns crossed, summed over the wires) a drawing may need. dot's time
-grows with its square: ``python -m bench.drawing`` measured 2-4 s at 4,851, 8 s at 7,750, 12-15 s
-at 9,591 and 21-26 s at 14,196 (a shared 2-core machine); far beyond, dot takes minutes or
-crashes."""
+LAYOUT_PER_NODE = 16
+"""A scene may give dot at most ``LAYOUT_PER_NODE * max_nodes`` nodes to lay out (see
+:func:`layout_size`), 8,000 at the default ``max_nodes``. dot's time grows with about the square
+of that size: ``python -m bench.drawing`` measured 2-4 s at 4,851 columns crossed, 8 s at 7,750
+and 21-26 s at 14,196 (a shared 2-core machine); far beyond, dot takes minutes or crashes."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -301,13 +301,21 @@ def build_scene(
                     links.append(Link(by_value[parent], item, position, edge))
     items = list(by_value.values())
     span, worst = wire_span(items, links)
-    if span > MAX_WIRE_SPAN and worst is not None:
+    size = len(items) + span
+    if size > LAYOUT_PER_NODE * max_nodes and worst is not None:
         uses = len([link for link in links if link.source is worst])
         raise ValueError(
-            f"{worst.name} is used by {uses} gates spread along the graph, so its wires would "
-            f"cross {span:,} columns of the drawing in all (more than {MAX_WIRE_SPAN:,}): dot "
-            "would take minutes on it, or fail. Draw a smaller part of the graph, use such a "
-            "value in fewer places, or read the numbers with autograd.summary(root)"
+            f"the graph has {len(items)} nodes to draw, but {worst.name} is used by {uses} gates "
+            f"spread along it, so dot would lay out {size} nodes (one more for each column a wire "
+            f"crosses), more than {LAYOUT_PER_NODE} x max_nodes={max_nodes}, and take minutes: "
+            "draw a smaller part of the graph, read the numbers with autograd.summary(root), or "
+            f"pass max_nodes={-(-size // LAYOUT_PER_NODE)} to draw it anyway"
         )
     scene_owner = {node: by_value[group] for node, group in owner.items()}
     return Scene(items, links, by_value[root], by_value, scene_owner)
+
+
+def layout_size(scene: Scene) -> int:
+    """How many nodes dot lays out for ``scene``: its items, plus one hidden node for each column
+    a wire crosses (:func:`wire_span`)."""
+    return len(scene.items) + wire_span(scene.items, scene.links)[0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -172,3 +174,138 @@ def test_dpi_sets_the_png_resolution(tmp_path: Path) -> None:
         assert done.returncode == 0, done.stderr
     with Image.open(tmp_path / "g96.png") as small, Image.open(tmp_path / "g192.png") as large:
         assert large.size[0] == pytest.approx(2 * small.size[0], rel=0.03)
+
+
+# -- bounded work: every limit is checked before the work starts, in one line --------------------
+
+
+def _balanced_sum(leaves: int) -> str:
+    """x + x + ... as a balanced tree: many nodes, no wire skipping ranks."""
+    if leaves == 1:
+        return "x"
+    half = leaves // 2
+    return f"({_balanced_sum(half)}+{_balanced_sum(leaves - half)})"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["x" + "*1.5" * 600, "x=1"], "601 nodes to draw, more than max_nodes=500"),
+        (["x" + "*x" * 200, "x=1"], "dot would lay out 20101 nodes"),
+        (["x", "x=1", "--fmt", ">1000000000"], "fmt='>1000000000' is not a number format"),
+        (["x", "x=1", "--fmt", ".1000000000f"], "fmt='.1000000000f' is not a number format"),
+    ],
+)
+def test_work_past_a_limit_is_refused_at_once_in_one_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    arguments: list[str],
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", *arguments, "-o", "graph.svg"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1, err
+    assert "collapse" not in err and "max_nodes=5" not in err.split("500")[-1]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_node_limit_is_advised_in_the_command_line_s_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", "x" + "*1.5" * 600, "x=1"]) == 2
+    assert capsys.readouterr().err.endswith("pass --max-nodes 601 to draw it anyway\n")
+    assert main(["render", "x" + "*1.5" * 600, "x=1", "--max-nodes", "601", "-o", "g.dot"]) == 0
+    assert (tmp_path / "g.dot").read_text().count("shape=circle") == 600
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "many", "1e3"])
+def test_limits_must_be_positive_whole_numbers(tmp_path: Path, value: str) -> None:
+    done = _run("render", "x", "x=1", "--max-megapixels", value, cwd=tmp_path)
+    assert done.returncode == 2 and "must be a positive whole number" in done.stderr
+
+
+@needs_dot
+def test_a_gif_past_the_pixel_limit_is_refused_after_one_frame(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    expression = "tanh(w0*x0 + w1*x1 + w2*x2 + b)"
+    values = ["w0=1", "x0=2", "w1=-1", "x1=0.5", "w2=3", "x2=-1", "b=0.1"]
+    assert main(["render", expression, *values, "--steps", "s.gif", "--max-megapixels", "1"]) == 2
+    err = capsys.readouterr().err
+    assert re.search(r"the GIF would hold 15 frames of \d+x\d+ pixels, \d million in all", err)
+    assert "more than --max-megapixels 1" in err and "write the steps as .html" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+# -- output errors: one line, a non-zero status, the previous file kept -------------------------
+
+
+def test_a_full_stdout_is_one_line_and_status_1(tmp_path: Path) -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "autograd", "render", "x*y", "x=1", "y=2"],
+            cwd=tmp_path,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 1
+    assert done.stderr == "chainrule: error: cannot write to stdout: No space left on device\n"
+
+
+def test_a_closed_pipe_is_one_line_and_status_1(tmp_path: Path) -> None:
+    reader, writer = os.pipe()
+    os.close(reader)  # nobody will read: the first write fails with EPIPE
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "autograd", "render", _balanced_sum(40), "x=1"],
+            cwd=tmp_path,
+            stdout=writer,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(writer)
+    assert done.returncode == 1
+    assert done.stderr == "chainrule: error: cannot write to stdout: Broken pipe\n"
+
+
+@needs_dot
+@pytest.mark.parametrize("option", ["-o", "--steps"])
+def test_a_failed_write_keeps_the_previous_file_and_names_it(tmp_path: Path, option: str) -> None:
+    name = "graph.svg" if option == "-o" else "steps.html"
+    (tmp_path / name).write_text("previous")
+    command = [sys.executable, "-m", "autograd", "render", _balanced_sum(16), "x=1", option, name]
+    done = subprocess.run(
+        ["bash", "-c", 'ulimit -f 8; exec "$@"', "bash", *command],  # files of at most 8 KiB
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert done.stderr == f"chainrule: error: cannot write '{name}': File too large\n"
+    assert (tmp_path / name).read_text() == "previous"
+    assert sorted(os.listdir(tmp_path)) == [name]
+
+
+def test_a_failing_dot_is_one_line_and_status_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    fake = folder / "dot"
+    fake.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\necho 'more detail' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", str(folder))
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", "x*y", "x=1", "y=2", "-o", "graph.svg"]) == 1
+    err = capsys.readouterr().err
+    assert err == "chainrule: error: Graphviz's dot failed: Error: out of memory\n"
+    assert sorted(os.listdir(tmp_path)) == ["bin"]

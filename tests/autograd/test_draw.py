@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from autograd import Value, draw, summary
 from autograd.drawing.labels import number
 from autograd.drawing.look import DEAD_COLOUR
+from autograd.drawing.scene import build_scene, layout_size
 from autograd.graph import topological_order
 from autograd.testing import cases
 from tests.autograd.test_draw_support import (
@@ -202,7 +203,7 @@ def test_a_value_used_all_along_a_long_graph_is_refused_before_dot_runs() -> Non
     f = x
     for _ in range(300):
         f = f + x  # x's wires would cross the whole drawing, 300 times
-    with pytest.raises(ValueError, match=r"^x is used by 301 gates.*autograd.summary"):
+    with pytest.raises(ValueError, match=r"x is used by 301 gates.*autograd.summary"):
         draw(f)
     short = x
     for _ in range(60):
@@ -306,3 +307,51 @@ def test_a_bad_number_format_is_a_clear_value_error(fmt: object) -> None:
         return
     with pytest.raises(ValueError, match=r"not a number format.*'\.2f'"):
         draw(f, fmt=fmt)  # type: ignore[arg-type]
+
+
+# -- bounded work: number formats and layouts dot would take minutes on ---------------------------
+
+
+@pytest.mark.parametrize("fmt", [">1000000000", ".1000000000f", "x" * 10**6])
+def test_a_huge_number_format_is_refused_at_once_in_a_short_message(fmt: str) -> None:
+    """No width, and a precision of at most two digits: '>1000000000' would make a gigabyte per
+    label; the message quotes at most 40 characters of what was given."""
+    with pytest.raises(ValueError, match="is not a number format") as error:
+        draw(Value(-1.5, "x") * 2.0, fmt=fmt)
+    assert len(str(error.value)) < 200
+
+
+def horner(steps: int) -> Value:
+    """A polynomial by Horner's rule: x is used in every step, far from where it was made."""
+    x, p = Value(0.3, "x"), Value(1.0, "c")
+    for _ in range(steps):
+        p = p * x + 1.0
+    return p
+
+
+@given(st.integers(1, 60))
+def test_the_layout_size_is_the_nodes_plus_the_ranks_wires_skip(steps: int) -> None:
+    """Horner's rule: c and x at rank 0, step k's * at rank 2k - 1 and its + at 2k. Only x's wires
+    skip ranks (2k - 2 into step k), so dot lays out 2n + 2 nodes plus n(n - 1) hidden ones."""
+    scene = build_scene(horner(steps), max_nodes=10**6)
+    assert len(scene.items) == 2 * steps + 2
+    assert layout_size(scene) == 2 * steps + 2 + steps * (steps - 1)
+    chain = Value(0.5, "x")
+    for _ in range(steps):
+        chain = chain.tanh()
+    assert layout_size(build_scene(chain)) == steps + 1  # a chain skips no rank
+
+
+def test_a_layout_with_wires_skipping_many_ranks_is_refused() -> None:
+    """Horner's rule for 90 steps is 182 nodes, but dot would lay out 8,192: dot takes minutes on
+    such graphs, so draw refuses them at once and says how to draw them anyway."""
+    with pytest.raises(ValueError) as error:
+        draw(horner(90))
+    assert str(error.value) == (
+        "the graph has 182 nodes to draw, but x is used by 90 gates spread along it, so dot "
+        "would lay out 8192 nodes (one more for each column a wire crosses), more than 16 x "
+        "max_nodes=500, and take minutes: draw a smaller part of the graph, read the numbers "
+        "with autograd.summary(root), or pass max_nodes=512 to draw it anyway"
+    )
+    assert "nslimit=1" in draw(horner(90), max_nodes=512).source
+    assert draw(horner(88)).source.count("shape=circle") == 176  # 178 + 7656 = 7834 <= 8000

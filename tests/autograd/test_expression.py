@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 import pytest
@@ -208,3 +209,55 @@ def test_bad_bindings_are_explained(arguments: list[str], message: str) -> None:
 
 def test_bindings_parse() -> None:
     assert parse_bindings(["x=-2", "y=5", "z = 1e-3"]) == {"x": -2.0, "y": 5.0, "z": 0.001}
+
+
+# -- deep and huge expressions: a one-line error, never a RecursionError --------------------------
+
+DEEP_WRAPPERS: dict[str, Callable[[str, int], str]] = {
+    "unary minus": lambda inner, n: "-" * n + inner,
+    "calls": lambda inner, n: "relu(" * n + inner + ")" * n,
+    "parentheses": lambda inner, n: "(" * min(n, 190) + inner + ")" * min(n, 190),
+    "sums": lambda inner, n: inner + "+x" * n,
+    "powers": lambda inner, n: "x**" * n + inner if n < 1000 else inner + "*x" * n,
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.sampled_from(sorted(DEEP_WRAPPERS)),
+    st.integers(1, 3200),
+    st.sampled_from(["log(-x)", "x/0", "x*" + "9" * 400, "exp(x*1000)", "x**" + "9" * 30]),
+)
+def test_deep_expressions_fail_in_one_short_line(wrapper: str, depth: int, failing: str) -> None:
+    """Whatever the nesting, an expression that cannot be computed gives an ExpressionError of one
+    line that quotes at most a short piece of it, never a RecursionError."""
+    text = DEEP_WRAPPERS[wrapper](failing, depth)
+    if len(text) > 10_000:
+        text = text[:10_000]
+    with pytest.raises(ExpressionError) as error:
+        parse(text).evaluate({"x": Value(2.0, "x")})
+    message = str(error.value)
+    assert "\n" not in message and len(message) < 500, message
+
+
+def test_an_error_quotes_the_failing_part_as_typed_and_shortened() -> None:
+    with pytest.raises(ExpressionError) as error:
+        parse("relu(" + "-" * 2001 + "log(x - 2))").evaluate({"x": Value(1.0, "x")})
+    assert str(error.value).startswith("cannot compute log(x - 2): log(-1.0) is undefined")
+    with pytest.raises(ExpressionError) as error:
+        parse("log(" + "-" * 2001 + "x)").evaluate({"x": Value(1.0, "x")})
+    assert re.fullmatch(r"cannot compute log\(-+ \.\.\. -+x\): log\(-1\.0\) .*", str(error.value))
+
+
+def test_numbers_too_large_for_a_float_are_named_briefly() -> None:
+    with pytest.raises(ExpressionError, match=r"the number 9{35} \.\.\. 9{20} is too large"):
+        parse("x*" + "9" * 400).evaluate({"x": 1.0})
+    with pytest.raises(ExpressionError, match="a number has more than 4300 digits"):
+        parse("x*" + "9" * 5000)
+    with pytest.raises(ExpressionError, match=r"got '9{35} \.\.\. 9{20}'"):
+        parse_bindings(["x=" + "9" * 400])
+
+
+def test_nesting_past_the_parser_is_explained() -> None:
+    with pytest.raises(ExpressionError, match="nests too deeply for Python's parser"):
+        parse("-" * 3500 + "x")

@@ -117,3 +117,23 @@ def test_load_digits_without_scikit_learn_says_how_to_install(
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
     with pytest.raises(ImportError, match=r"pip install scikit-learn .*'\.\[data\]'"):
         data.load_digits()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: data.make_moons(10, noise=10**400), "noise must be a finite number"),
+        (lambda: data.make_xor(10, noise=-(10**5000)), "a negative int of about 5001 digits"),
+        (lambda: data.make_circles(10, factor=10**400), r"factor must be in \[0, 1\), got an int"),
+        (lambda: data.make_spirals(10, n_classes=10**400), "is more than n_samples=10"),
+        (lambda: data.make_spirals(3, n_classes=4), "n_classes=4 is more than n_samples=3"),
+        (
+            lambda: data.train_test_split(np.zeros((4, 1)), np.zeros(4), test_size=10**400),
+            "leaves an int of about 401 digits of 4 samples",
+        ),
+    ],
+)
+def test_huge_arguments_are_short_value_errors(make: object, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as error:
+        make()  # type: ignore[operator]
+    assert len(str(error.value)) < 200

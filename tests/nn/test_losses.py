@@ -4,6 +4,7 @@ stability at large logits, and clear errors for bad targets."""
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
@@ -204,7 +205,7 @@ def test_length_mismatch_is_named() -> None:
 
 
 def test_other_bad_inputs() -> None:
-    with pytest.raises(ValueError, match=r"target\[0\] must be a number, got 'a'"):
+    with pytest.raises(ValueError, match=r"target\[0\] must be a number, got str 'a'"):
         losses.mse(values([1.0]), ["a"])
     with pytest.raises(ValueError, match="finite"):
         losses.mse(values([1.0]), [math.nan])
@@ -262,3 +263,63 @@ def test_targets_given_as_values_give_the_same_loss_and_gradients(
         results.append((out.data, [v.grad for row in outputs for v in row]))
     assert results[1][0] == pytest.approx(results[0][0], rel=1e-12, abs=1e-12)
     assert results[1][1] == pytest.approx(results[0][1], rel=1e-12, abs=1e-12)
+
+
+# -- numbers too large for a float: a ValueError naming the target, never an OverflowError -------
+
+HUGE = st.one_of(
+    st.integers(309, 6000).map(lambda digits: 10**digits),
+    st.integers(309, 6000).map(lambda digits: -(10**digits)),
+    st.integers(309, 400).map(lambda digits: Fraction(10**digits, 3)),
+)
+
+
+@SMALL
+@given(HUGE, st.integers(0, 2))
+def test_huge_targets_are_value_errors_that_name_the_target(huge: object, where: int) -> None:
+    targets: list[object] = [0, 1, 0]
+    targets[where] = huge
+    outputs = values([0.5, -0.5, 0.25])
+    for loss in (losses.mse, losses.l1, losses.squared_error, losses.hinge):
+        with pytest.raises(ValueError, match=rf"target\[{where}\] is .*too large for a float"):
+            loss(outputs, targets)
+    scores = [values([0.1, 0.2]) for _ in range(3)]
+    with pytest.raises(ValueError, match=r"class index .* is out of range: there are 2 classes"):
+        losses.cross_entropy(scores, targets)
+    with pytest.raises(ValueError, match=r"class index .* is out of range"):
+        losses.multiclass_hinge(scores, targets)
+
+
+def test_a_huge_int_is_named_by_its_size_not_printed() -> None:
+    with pytest.raises(ValueError) as error:
+        losses.mse(values([0.5]), [10**5000])
+    assert str(error.value) == (
+        "target[0] is an int of about 5001 digits, too large for a float (at most about 1.8e308)"
+    )
+
+
+@SMALL
+@given(st.integers(1, 5000), st.lists(finite_floats(-5, 5), min_size=1, max_size=3))
+def test_outputs_nested_to_any_depth_give_the_flat_loss(depth: int, numbers: list[float]) -> None:
+    """Outputs and targets of any nesting depth are flattened without recursion, and an error
+    deep inside names the place briefly."""
+    outputs: object = values(numbers)
+    targets: object = [0.5] * len(numbers)
+    wrong: object = ["x"] * len(numbers)
+    for _ in range(depth):
+        outputs, targets, wrong = [outputs], [targets], [wrong]
+    flat = losses.mse(values(numbers), [0.5] * len(numbers)).data
+    assert losses.mse(outputs, targets).data == flat  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="must be a number, got str 'x'") as error:
+        losses.mse(outputs, wrong)  # type: ignore[arg-type]
+    assert len(str(error.value)) < 120
+
+
+def test_one_sample_s_scores_with_a_list_of_targets_is_explained() -> None:
+    """A model with one output used with cross_entropy: its outputs look like one sample's scores,
+    and the targets like a batch; the message says what a batch is."""
+    with pytest.raises(
+        ValueError, match=r"one sample's scores \(a list of 3 Values\) but a list of 3"
+    ):
+        losses.cross_entropy(values([0.1, 0.2, 0.3]), [1, 0, 1])
+    assert losses.cross_entropy(values([0.1, 0.2, 0.3]), np.int64(1)).data > 0

@@ -320,3 +320,18 @@ def test_clip_grad_norm_changes_nothing_on_a_bad_gradient(bad: float) -> None:
 def test_bad_arguments_of_the_new_training_tools(make: object, message: str) -> None:
     with pytest.raises((TypeError, ValueError), match=message):
         make()  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: nn.SGD(p, lr=10**400),
+        lambda p: nn.SGD(p, lr=0.1, momentum=10**400),
+        lambda p: nn.Adam(p, lr=0.1, betas=(10**400, 0.9)),
+        lambda p: nn.SGD(p, lr=nn.StepDecay(10**400, 10)),
+        lambda p: nn.SGD(p, lr=nn.LinearDecay(0.1, 0.0, 10**400)),
+    ],
+)
+def test_numbers_too_large_for_a_float_are_value_errors(make: object) -> None:
+    with pytest.raises(ValueError, match=r"is an int of about 401 digits, too large for a float"):
+        make([Value(1.0)])  # type: ignore[operator]

@@ -171,3 +171,152 @@ def test_deeply_nested_json_is_a_value_error_not_a_recursion_error(tmp_path) -> 
     path.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
     with pytest.raises(ValueError, match="too deeply"):
         nn.load(path)
+
+
+# -- hostile files: a ValueError naming the file, never anything else ----------------------------
+
+
+def _saved_bytes(tmp_path: Path) -> tuple[nn.MLP, bytes]:
+    model = nn.MLP(2, [3, 2], seed=7)
+    nn.save(model, tmp_path / "model.json")
+    return model, (tmp_path / "model.json").read_bytes()
+
+
+def _load_or_value_error(path: Path) -> nn.Module | None:
+    """The loaded model, or None after a ValueError that names the file (anything else fails)."""
+    try:
+        return nn.load(path)
+    except ValueError as error:
+        assert str(path) in str(error), str(error)
+        assert "\n" not in str(error) and len(str(error)) < 600, str(error)
+        return None
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.data())
+def test_a_truncated_model_loads_the_same_or_is_a_value_error(tmp_path: Path, data: Any) -> None:
+    model, whole = _saved_bytes(tmp_path)
+    cut = data.draw(st.integers(0, len(whole) - 1))
+    path = tmp_path / "truncated.json"
+    path.write_bytes(whole[:cut])
+    loaded = _load_or_value_error(path)
+    if loaded is not None:  # only the final newline was cut
+        assert whole[cut:].strip() == b""
+        assert loaded.state_dict() == model.state_dict()
+
+
+CORRUPTIONS = st.sampled_from(["replace", "insert", "delete", "swap"])
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(CORRUPTIONS, st.integers(0, 10**6), st.integers(0, 255)), max_size=4))
+def test_a_corrupted_model_loads_what_it_says_or_is_a_value_error(
+    tmp_path: Path, changes: list[tuple[str, int, int]]
+) -> None:
+    """Random byte changes: either the file still is a model, and loading gives exactly the
+    parameters it holds, or loading raises a ValueError that names the file."""
+    _, whole = _saved_bytes(tmp_path)
+    corrupted = bytearray(whole)
+    for change, position, byte in changes:
+        at = position % len(corrupted)
+        if change == "replace":
+            corrupted[at] = byte
+        elif change == "insert":
+            corrupted[at:at] = bytes([byte])
+        elif change == "delete" and len(corrupted) > 1:
+            del corrupted[at]
+        elif change == "swap":
+            other = (at + byte) % len(corrupted)
+            corrupted[at], corrupted[other] = corrupted[other], corrupted[at]
+    path = tmp_path / "corrupted.json"
+    path.write_bytes(bytes(corrupted))
+    loaded = _load_or_value_error(path)
+    if loaded is not None:
+        held = json.loads(corrupted.decode("utf-8"))["parameters"]
+        assert loaded.state_dict() == {name: float(value) for name, value in held.items()}
+
+
+def test_load_reads_at_most_max_bytes(tmp_path: Path) -> None:
+    _, whole = _saved_bytes(tmp_path)
+    path = tmp_path / "model.json"
+    assert nn.load(path, max_bytes=len(whole)).num_parameters() == 17
+    with pytest.raises(ValueError, match=rf"larger than max_bytes={len(whole) - 1:,} bytes"):
+        nn.load(path, max_bytes=len(whole) - 1)
+    big = tmp_path / "big.json"
+    with open(big, "wb") as file:
+        file.truncate(nn.serialize.MAX_BYTES + 1)  # sparse: no disk space used
+    with pytest.raises(ValueError, match=r"big\.json is larger than max_bytes=67,108,864 bytes"):
+        nn.load(big)
+    with pytest.raises(ValueError, match="max_bytes must be a positive int"):
+        nn.load(path, max_bytes=0)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_an_endless_file_is_a_value_error_at_once() -> None:
+    with pytest.raises(ValueError, match=r"/dev/zero is larger than max_bytes=1,000 bytes"):
+        nn.load("/dev/zero", max_bytes=1000)
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "message"),
+    [
+        ('"format": "chainrule.nn"', '"format": "chainrule.nn", "format": "x"', "'format' appears"),
+        ('"nin": 2', '"nin": 2, "nin": 2', "the key 'nin' appears twice in one object"),
+        ('"layers.0.neurons.0.b": 0.0', '"layers.0.neurons.0.b": 0.0, "layers.0.neurons.0.b": 1',
+         "the key 'layers.0.neurons.0.b' appears twice"),
+        ('"layers.0.neurons.0.b": 0.0', '"layers.0.neurons.0.b": 1' + "0" * 400,
+         "parameter 'layers.0.neurons.0.b' is an int of about 401 digits, too large for a float"),
+        ('"layers.0.neurons.0.b": 0.0', '"layers.0.neurons.0.b": -1' + "0" * 400,
+         "parameter 'layers.0.neurons.0.b' is a negative int of about 401 digits"),
+        ('"layers.0.neurons.0.b": 0.0', '"layers.0.neurons.0.b": 1' + "0" * 5000,
+         "a number has more than 4300 digits"),
+        ('"nin": 2', '"nin": 1' + "0" * 400,
+         r"wrong shape: MLP with config .*an int of about 401 digits.* has more than 10\*\*15"),
+        ('"version": 1', '"version": 1' + "0" * 400, "version an int of about 401 digits"),
+    ],
+)  # fmt: skip
+def test_duplicate_keys_and_huge_numbers_are_named(
+    tmp_path: Path, before: str, after: str, message: str
+) -> None:
+    nn.save(nn.MLP(2, [3, 2], seed=7), tmp_path / "model.json")
+    text = (tmp_path / "model.json").read_text()
+    text = text.replace(before, after, 1)
+    assert after in text
+    path = write(tmp_path, text)
+    with pytest.raises(ValueError, match=message) as error:
+        nn.load(path)
+    assert str(error.value).startswith(str(path))
+
+
+def test_bytes_that_are_not_utf8_are_named(tmp_path: Path) -> None:
+    path = tmp_path / "binary.json"
+    path.write_bytes(b'{"format": "\xff"}')
+    with pytest.raises(ValueError, match=r"binary\.json is not UTF-8 text \(byte 12 is 0xff\)"):
+        nn.load(path)
+
+
+def _nested(depth: int) -> object:
+    value: object = 1.0
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (10**400, "is an int of about 401 digits, too large for a float"),
+        (-(10**5000), "is a negative int of about 5001 digits"),
+        (_nested(5000), r"must be a number, got list \[\[\[\[\.\.\.\]\]\]\]"),
+    ],
+    ids=["10**400", "-10**5000", "nested 5000 deep"],
+)
+def test_load_state_dict_names_a_value_it_cannot_take(value: object, message: str) -> None:
+    model = nn.MLP(2, [1], seed=0)
+    state = {**model.state_dict(), "layers.0.neurons.0.b": value}
+    with pytest.raises(ValueError, match=r"parameter 'layers\.0\.neurons\.0\.b' " + message):
+        model.load_state_dict(state)

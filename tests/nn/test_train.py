@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+import math
+import re
 import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import nn
 from autograd import Value
@@ -73,7 +78,8 @@ def test_full_batch_when_batch_size_is_none() -> None:
         return losses.hinge(outputs, [2 * t - 1 for t in targets])
 
     history = nn.fit(model, loss, optimizer, (X, y), epochs=3, progress=False)
-    assert seen == [40, 40, 40] and optimizer.steps == 3 and len(history.loss) == 3
+    # the first call is fit's check of the labels (under no_grad), then one per epoch
+    assert seen == [40, 40, 40, 40] and optimizer.steps == 3 and len(history.loss) == 3
 
 
 def test_history_loss_is_the_sample_weighted_mean() -> None:
@@ -225,3 +231,170 @@ def test_compile_refuses_dropout_in_training_and_bad_targets() -> None:
     with pytest.raises(ValueError, match="out of range"):
         nn.train_step(model, losses.cross_entropy, optimizer, rows, [0, 7], compile=True)
     assert [p.data for p in model.parameters()] == before  # nothing was updated
+
+
+# -- bad data is found before the first step; a failure later keeps the last update ---------------
+
+
+def _untouched_fit(X: object, y: object, loss: object = losses.mse, **options: object) -> str:
+    """Run fit on (X, y) expecting an error before the first step: returns the message after
+    checking that no parameter and no optimizer state changed."""
+    model = nn.MLP(2, [3, 1], seed=0)
+    before = model.state_dict()
+    optimizer = nn.Adam(model.parameters(), lr=0.1)
+    state = copy.deepcopy(optimizer.state)
+    with pytest.raises((ValueError, TypeError)) as error:
+        nn.fit(model, loss, optimizer, (X, y), epochs=3, progress=False, **options)  # type: ignore[arg-type]
+    assert model.state_dict() == before and optimizer.steps == 0 and optimizer.state == state
+    assert all(p.grad == 0.0 for p in model.parameters())
+    assert not isinstance(error.value, nn.TrainingError)
+    message = str(error.value)
+    assert "\n" not in message and len(message) < 500, message
+    return message
+
+
+BAD_NUMBERS = [math.nan, math.inf, -math.inf, None, "1.0", 10**400, -(10**5000), complex(1, 1)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["X", "y"]),
+    st.integers(0, 39),
+    st.integers(0, 1),
+    st.sampled_from(BAD_NUMBERS),
+    st.sampled_from([None, 1, 7, 40]),
+)
+def test_one_bad_number_anywhere_stops_fit_before_the_first_step(
+    where: str, row: int, column: int, bad: object, batch_size: int | None
+) -> None:
+    X, y = xor_problem()
+    X_list: list[list[object]] = X.tolist()
+    y_list: list[object] = y.astype(float).tolist()
+    if where == "X":
+        X_list[row][column] = bad
+    else:
+        y_list[row] = bad
+    message = _untouched_fit(X_list, y_list, batch_size=batch_size)
+    if isinstance(bad, float) or (isinstance(bad, int) and not isinstance(bad, bool)):
+        position = f"X[{row}, {column}]" if where == "X" else f"y[{row}]"
+        assert message.startswith(position), message  # the first bad entry, by its index
+
+
+@pytest.mark.parametrize(
+    ("loss", "labels", "message"),
+    [
+        (losses.cross_entropy, [0, 1] * 19 + [1, 2], r"y\[30:40\] .* class index 2 is out"),
+        (losses.hinge, [-1, 1] * 19 + [1, 0], r"y\[30:40\] .* hinge label 0\.0"),
+        (losses.binary_cross_entropy_with_logits, [0, 1] * 19 + [1, 2], r"y\[30:40\] .* \[0, 1\]"),
+        (losses.multiclass_hinge, [0, 1, 5] + [0] * 37, r"y\[0:10\] .* class index 5 is out"),
+    ],
+)  # fmt: skip
+def test_labels_the_loss_refuses_stop_fit_before_the_first_step(
+    loss: object, labels: list[int], message: str
+) -> None:
+    X, _ = xor_problem()
+    model_outputs = 2 if loss in (losses.cross_entropy, losses.multiclass_hinge) else 1
+    model = nn.MLP(2, [3, model_outputs], seed=0)
+    before = model.state_dict()
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(ValueError, match=message):
+        nn.fit(model, loss, optimizer, (X, labels), batch_size=10, progress=False)  # type: ignore[arg-type]
+    assert model.state_dict() == before and optimizer.steps == 0
+
+
+@pytest.mark.parametrize(
+    ("X", "y", "message"),
+    [
+        (np.zeros((0, 2)), np.zeros(0), "the data set is empty"),
+        (np.zeros((4, 2), dtype=bool), np.zeros(4), "X must hold real numbers, got bools"),
+        (np.zeros((4, 2, 2)), np.zeros(4), r"one row of numbers per sample, got shape \(4, 2, 2\)"),
+        ([[1.0, 2.0], [3.0]], [0, 1], "X must be a rectangular array of numbers"),
+        (np.zeros((4, 3)), np.zeros(4), r"the model cannot take X\[0\] = \[0\.0, 0\.0, 0\.0\]"),
+        (np.zeros((4, 2)), np.array(["a", "b", "c", "d"]), "y must hold real numbers, got strings"),
+    ],
+)
+def test_shapes_and_types_are_checked_before_the_first_step(
+    X: object, y: object, message: str
+) -> None:
+    assert re.search(message, _untouched_fit(X, y))
+
+
+def test_a_failure_during_training_keeps_the_last_update_and_the_history() -> None:
+    """A linear neuron with too large a learning rate diverges until an update would make a
+    parameter infinite: the optimizer refuses it, fit raises TrainingError, and the model and
+    history are exactly those of the epochs before (full batch, so each epoch is one step)."""
+    X, y = np.array([[1.0], [2.0]]), np.array([1.0, -1.0])
+
+    def run(epochs: int) -> tuple[nn.Neuron, nn.History]:
+        model = nn.Neuron(1, "linear", seed=0)
+        optimizer = nn.SGD(model.parameters(), lr=2.0)
+        history = nn.fit(model, losses.mse, optimizer, (X, y), epochs=epochs, progress=False)
+        return model, history
+
+    model = nn.Neuron(1, "linear", seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=2.0)
+    with pytest.raises(nn.TrainingError) as caught:
+        nn.fit(model, losses.mse, optimizer, (X, y), epochs=10_000, progress=False)
+    error = caught.value
+    assert isinstance(error.__cause__, (ValueError, OverflowError))
+    assert error.step == 1 and error.epoch > 50 and len(error.history.loss) == error.epoch - 1
+    assert f"training stopped in epoch {error.epoch}, step 1 of 1" in str(error)
+    assert optimizer.steps == error.epoch - 1
+    reference, history = run(error.epoch - 1)
+    assert model.state_dict() == reference.state_dict()
+    assert error.history == history
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(1, 12), st.sampled_from([None, 3, 8]))
+def test_an_error_at_any_step_keeps_the_steps_before(fail_at: int, batch_size: int | None) -> None:
+    """A loss that fails in its n-th training step: the model equals one trained for the steps
+    before (same seed), and the history holds the epochs completed before it."""
+    X, y = xor_problem()
+    calls = 0
+
+    def failing(outputs: list, targets: list) -> Value:
+        nonlocal calls
+        if outputs[0].is_leaf:  # fit's check of the labels, under no_grad: no graph
+            return losses.mse(outputs, targets)
+        calls += 1
+        if calls == fail_at:
+            raise ArithmeticError("the loss failed")
+        return losses.mse(outputs, targets)
+
+    model = nn.MLP(2, [3, 1], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    options = {"batch_size": batch_size, "seed": 1, "progress": False}
+    with pytest.raises(nn.TrainingError) as caught:
+        nn.fit(model, failing, optimizer, (X, y), epochs=20, **options)  # type: ignore[arg-type]
+    steps_per_epoch = -(-40 // (batch_size or 40))
+    assert optimizer.steps == fail_at - 1
+    assert caught.value.epoch == (fail_at - 1) // steps_per_epoch + 1
+    assert caught.value.step == (fail_at - 1) % steps_per_epoch + 1
+    assert len(caught.value.history.loss) == (fail_at - 1) // steps_per_epoch
+    assert isinstance(caught.value.__cause__, ArithmeticError)
+
+    reference = nn.MLP(2, [3, 1], seed=0)
+    steps = nn.SGD(reference.parameters(), lr=0.05, momentum=0.9)
+    rng = np.random.RandomState(1)
+    for _ in range(20):
+        for X_batch, y_batch in nn.data.batches(X, y, batch_size or 40, seed=rng):
+            if steps.steps == fail_at - 1:
+                break
+            nn.train_step(reference, losses.mse, steps, X_batch.tolist(), y_batch.tolist())
+    assert model.state_dict() == reference.state_dict()
+
+
+@pytest.mark.parametrize(
+    ("outputs", "error", "message"),
+    [
+        ([[[Value(1.0)]]], TypeError, r"output 0 must be a Value or a list of Values, got \[\["),
+        ([Value(1.0), "scores"], TypeError, "output 1 must be a Value or a list of Values"),
+        ([[]], ValueError, "output 0 is an empty list of scores"),
+    ],
+)
+def test_classification_accuracy_names_an_output_it_cannot_read(
+    outputs: list, error: type, message: str
+) -> None:
+    with pytest.raises(error, match=message):
+        nn.classification_accuracy(outputs, [1] * len(outputs))
