@@ -60,9 +60,12 @@ def div(x: Any, y: Any) -> tuple[Any, Any, Any]:
 
 
 def pow(x: Any, y: Any) -> tuple[Any, Any, Any]:
-    """x^y.  d/dx = y x^(y-1) (0 for y = 0), d/dy = x^y log x (0 where x <= 0, as PyTorch)."""
+    """x^y.  d/dx = y x^(y-1) (0 at x = y = 0, not 0 * inf), d/dy = x^y log x (0 where x <= 0,
+    as PyTorch). Only the point x = y = 0 is special-cased, so the derivatives of d/dx (higher
+    order) are right everywhere else: at y = 0, d/dy of y x^(y-1) is 1/x."""
     out = fn.power(x, y)
-    d_x = fn.where(fn.abs(y) > 0.0, y * fn.power(x, y - 1.0), 0.0)
+    d_x = y * fn.power(x, y - 1.0)
+    d_x = fn.where(fn.abs(y) > 0.0, d_x, fn.where(fn.abs(x) > 0.0, d_x, 0.0))
     d_y = out * fn.log(fn.where(x > 0.0, x, 1.0))
     return out, d_x, d_y
 

@@ -43,6 +43,7 @@ from autograd.captions import (
     local_formula,
     product_texts,
 )
+from autograd.checks import brief
 from autograd.drawing.cells import Picture, cell_widths
 from autograd.drawing.diagram import Diagram, check_dpi
 from autograd.drawing.draw import check_style, make_style, render
@@ -52,6 +53,7 @@ from autograd.drawing.look import Highlight, Look
 from autograd.drawing.player import (
     Blank,
     Layout,
+    check_delay,
     fill_changes,
     gif_bytes,
     html_page,
@@ -482,7 +484,7 @@ class Stepper:
     def _index(self, k: int) -> int:
         if isinstance(k, bool) or not isinstance(k, int) or not -len(self) <= k < len(self):
             raise IndexError(
-                f"frame {k!r} does not exist: this stepper has frames 0..{len(self) - 1}"
+                f"frame {brief(k)} does not exist: this stepper has frames 0..{len(self) - 1}"
             )
         return k % len(self)
 
@@ -712,6 +714,7 @@ class Stepper:
         """An animated GIF of every frame, as bytes (needs Pillow; every frame is rendered by
         dot, so very long steppers, or more than ``max_megapixels`` million pixels in all, are
         refused: use the HTML page)."""
+        check_delay(delay_ms)
         pillow("Stepper.to_gif")  # before any frame is rendered
         pngs = self._frame_pngs("the GIF", check_dpi(dpi), max_megapixels)
         return gif_bytes(pngs, delay_ms)

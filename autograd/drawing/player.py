@@ -26,6 +26,7 @@ from importlib import resources
 from string import Template
 from typing import Any, Union
 
+from autograd.checks import brief
 from autograd.drawing.cells import Cell, Picture
 from autograd.drawing.draw import Style, render
 from autograd.drawing.labels import escape
@@ -198,6 +199,15 @@ def _json_in_html(data: object) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+def check_delay(delay_ms: object) -> int:
+    """``delay_ms`` if it is an int of milliseconds from 50 to 60,000, else a ValueError."""
+    if isinstance(delay_ms, bool) or not isinstance(delay_ms, int) or not 50 <= delay_ms <= 60_000:
+        raise ValueError(
+            f"delay_ms must be an int from 50 to 60000 (milliseconds), got {brief(delay_ms)}"
+        )
+    return delay_ms
+
+
 def html_page(
     layout: Layout,
     pictures: Iterable[Picture],
@@ -207,8 +217,7 @@ def html_page(
     theme: Theme = LIGHT,
 ) -> str:
     """The player page: the layout, each frame's changes, the captions, and the controls."""
-    if isinstance(delay_ms, bool) or not isinstance(delay_ms, int) or delay_ms < 50:
-        raise ValueError(f"delay_ms must be an int of at least 50 (milliseconds), got {delay_ms!r}")
+    check_delay(delay_ms)
     first, changes = frame_changes(pictures)
     script, script_hash = _script("stepper.js")
     return Template(_template("stepper.html")).substitute(
@@ -306,6 +315,7 @@ def pillow(what: str) -> Any:
 
 def gif_bytes(pngs: list[bytes], delay_ms: int = 1200) -> bytes:
     """Assemble PNG frames into a looping GIF (needs Pillow); the last frame stays longer."""
+    check_delay(delay_ms)
     image_module = pillow("Stepper.to_gif")
     images = [image_module.open(io.BytesIO(png)).convert("RGB") for png in pngs]
     width = max(image.width for image in images)
