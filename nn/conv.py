@@ -32,7 +32,7 @@ from typing import Any, Union
 from autograd import Value, weighted_sum
 from nn.init import Initializer, Seed, make_rng
 from nn.layers import Labelled, is_nested, is_number
-from nn.module import initial_weights, positive_int, shape_of
+from nn.module import check_parameters, initial_weights, positive_int, shape_of
 
 Image = list[list[list[Value]]]
 Pair = Union[int, tuple[int, int], list[int]]
@@ -128,6 +128,10 @@ class Conv2d(Labelled):
         self.padding = pair(padding, "padding", 0)
         kh, kw = self.kernel_size
         fan_in = self.in_channels * kh * kw
+        check_parameters(
+            self.out_channels * (fan_in + 1),
+            f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size})",
+        )
         rng = make_rng(seed)
         self.weight: list[Image] = []
         for _ in range(self.out_channels):

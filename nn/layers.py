@@ -33,7 +33,7 @@ from typing import Any
 from autograd import Value, weighted_sum
 from nn.checks import finite_float
 from nn.init import Initializer, Seed, make_rng
-from nn.module import Module, as_inputs, initial_weights, positive_int
+from nn.module import Module, as_inputs, check_parameters, initial_weights, positive_int
 
 MAX_NESTING = 32
 """How deeply a layer's input may nest lists (an image is 3 levels)."""
@@ -110,6 +110,7 @@ class Linear(Labelled):
     ) -> None:
         self.nin = positive_int(nin, "nin (the number of inputs)")
         self.nout = positive_int(nout, "nout (the number of outputs)")
+        check_parameters(self.nout * (self.nin + 1), f"Linear({self.nin}, {self.nout})")
         rng = make_rng(seed)
         self.weight = [initial_weights(init, self.nin, rng) for _ in range(self.nout)]
         self.bias = [Value(0.0) for _ in range(self.nout)]

@@ -211,6 +211,23 @@ def _walk(root: Module) -> Iterator[tuple[str, Value | Module]]:
         stack.extend(reversed([(f"{name}.{key}", x) for key, x in items]))
 
 
+MAX_PARAMETERS = 1_000_000
+"""The most parameters a module may be built with: each is a Python object (a Value, about 150
+bytes) and a training step builds several gates per parameter, so a million parameters is already
+hundreds of MB and seconds a step. Raise it (``nn.module.MAX_PARAMETERS = ...``) to build more."""
+
+
+def check_parameters(count: int, owner: str) -> None:
+    """A ValueError, before anything is built, if ``owner`` would have too many parameters."""
+    if count > MAX_PARAMETERS:
+        shown = f"{count:,}" if count < 10**18 else brief(count)
+        raise ValueError(
+            f"{owner} would have {shown} parameters, more than nn.module.MAX_PARAMETERS = "
+            f"{MAX_PARAMETERS:,}: each is a Python object (a scalar engine), so building it would "
+            "take minutes and gigabytes; use smaller layers, or raise MAX_PARAMETERS"
+        )
+
+
 def positive_int(value: Any, what: str) -> int:
     """``value`` as an int >= 1, or a ValueError naming ``what``."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
@@ -242,6 +259,8 @@ def shape_of(x: Any) -> str:
         if not len(x):
             break
         x = x[0]
+    if len(lengths) > 8:  # a list nested thousands deep: say how deep, not every level
+        return "".join(f"[{n}]" for n in lengths[:6]) + f"...({len(lengths)} levels)"
     return "".join(f"[{n}]" for n in lengths) or "[]"
 
 
@@ -293,6 +312,7 @@ class Neuron(Module):
         seed: Seed = None,
     ) -> None:
         self.nin = positive_int(nin, "nin (the number of inputs)")
+        check_parameters(self.nin + 1, f"Neuron({self.nin})")
         self.activation = _activation_name(activation, nonlin)
         self._activate = ACTIVATIONS[self.activation]
         self.w = initial_weights(init, self.nin, make_rng(seed))
@@ -334,6 +354,7 @@ class Layer(Module):
     ) -> None:
         self.nin = positive_int(nin, "nin (the number of inputs)")
         nout = positive_int(nout, "nout (the number of neurons)")
+        check_parameters(nout * (self.nin + 1), f"Layer({self.nin}, {nout})")
         if not isinstance(name, str) or not name:
             raise ValueError(f"name must be a non-empty str, got {name!r}")
         rng = make_rng(seed)
@@ -394,8 +415,10 @@ class MLP(Module):
     ) -> None:
         self.nin = positive_int(nin, "nin (the number of inputs)")
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
-            raise ValueError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
+            raise ValueError(f"nouts must be a non-empty list of layer sizes, got {brief(nouts)}")
         sizes = [self.nin] + [positive_int(n, "each layer size in nouts") for n in nouts]
+        count = sum(n_out * (n_in + 1) for n_in, n_out in zip(sizes, sizes[1:]))
+        check_parameters(count, f"MLP({self.nin}, {brief(sizes[1:])})")
         self.activation = hidden = _activation_name(activation, None)
         self.output_activation = last = _activation_name(output_activation or "linear", None)
         rng = make_rng(seed)

@@ -430,3 +430,39 @@ def _values_in(x: Any) -> list[Value]:
     if isinstance(x, (list, tuple)):
         return [v for item in x for v in _values_in(item)]
     return []
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: nn.MLP(2, [10**9]), r"MLP\(2, \[1000000000\]\) would have 3,000,000,000"),
+        (lambda: nn.MLP(2, [10**400]), r"would have an int of about 401 digits parameters"),
+        (lambda: nn.Layer(10**4, 10**3), r"Layer\(10000, 1000\) would have 10,001,000"),
+        (lambda: nn.Neuron(10**7), r"Neuron\(10000000\) would have 10,000,001"),
+        (lambda: nn.Linear(10**4, 10**4), r"Linear\(10000, 10000\) would have 100,010,000"),
+        (lambda: nn.Conv2d(1000, 1000, 3), r"Conv2d\(1000, 1000, kernel_size=\(3, 3\)\)"),
+    ],
+)
+def test_a_module_too_large_to_build_is_refused_before_anything_is_built(
+    build: Any, message: str
+) -> None:
+    with pytest.raises(ValueError, match=message + ".*MAX_PARAMETERS"):
+        build()
+
+
+def test_the_parameter_limit_can_be_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nn.module, "MAX_PARAMETERS", 10)
+    with pytest.raises(ValueError, match="more than nn.module.MAX_PARAMETERS = 10"):
+        nn.MLP(2, [4])
+    monkeypatch.setattr(nn.module, "MAX_PARAMETERS", 12)
+    assert nn.MLP(2, [4]).num_parameters() == 12
+
+
+def test_a_deeply_nested_input_is_named_by_its_depth() -> None:
+    value: Any = 1.0
+    for _ in range(5000):
+        value = [value]
+    with pytest.raises(
+        ValueError, match=r"got shape \[1\]\[1\]\[1\]\[1\]\[1\]\[1\]\.\.\.\(5000 levels\)"
+    ):
+        nn.MLP(2, [1], seed=0)(value)
