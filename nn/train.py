@@ -178,13 +178,12 @@ def _finite(values: np.ndarray, name: str) -> np.ndarray:
 
 
 def check_numbers(X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """X as floats and y as ints or floats, after checking that X is one row (or one number) per
-    sample and that every number in X and y is real and finite; else a ValueError naming the
-    first bad entry (``X[9, 0] is nan``)."""
+    """X as floats and y as ints or floats, after checking that every number in X and y is real
+    and finite; else a ValueError naming the first bad entry (``X[9, 0] is nan``). A sample (a
+    row of X) may be a number, a list or an image: the model is checked on ``X[0]``
+    (:func:`check_data`)."""
     if len(X) == 0:
         raise ValueError("the data set is empty: X and y have no samples")
-    if X.ndim > 2:
-        raise ValueError(f"X must have one row of numbers per sample, got shape {X.shape}")
     X = _finite(X, "X")
     labels = _finite(y, "y")
     return X, (y if y.dtype.kind in "iu" else labels)

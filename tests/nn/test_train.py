@@ -307,7 +307,7 @@ def test_labels_the_loss_refuses_stop_fit_before_the_first_step(
     [
         (np.zeros((0, 2)), np.zeros(0), "the data set is empty"),
         (np.zeros((4, 2), dtype=bool), np.zeros(4), "X must hold real numbers, got bools"),
-        (np.zeros((4, 2, 2)), np.zeros(4), r"one row of numbers per sample, got shape \(4, 2, 2\)"),
+        (np.zeros((4, 2, 2)), np.zeros(4), r"the model cannot take X\[0\] = \[\[0\.0, 0\.0\], "),
         ([[1.0, 2.0], [3.0]], [0, 1], "X must be a rectangular array of numbers"),
         (np.zeros((4, 3)), np.zeros(4), r"the model cannot take X\[0\] = \[0\.0, 0\.0, 0\.0\]"),
         (np.zeros((4, 2)), np.array(["a", "b", "c", "d"]), "y must hold real numbers, got strings"),
