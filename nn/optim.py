@@ -154,14 +154,16 @@ def _name(p: Value, i: int) -> str:
     return repr(p.label) if p.label else f"number {i} ({p!r})"
 
 
-def _check_gradients(params: list[Value], consequence: str) -> None:
-    """A ValueError naming the first parameter whose gradient is not finite, if any."""
-    for i, p in enumerate(params):
-        if not math.isfinite(p.grad):
-            raise ValueError(
-                f"parameter {_name(p, i)} has gradient {p.grad!r}; {consequence}. "
-                "Lower the learning rate or rescale the inputs."
-            )
+def _check_gradients(params: list[Value], consequence: str) -> list[float]:
+    """The parameters' gradients, or a ValueError naming the first that is not finite."""
+    grads = [p.grad for p in params]
+    if not all(map(math.isfinite, grads)):
+        i = next(i for i, g in enumerate(grads) if not math.isfinite(g))
+        raise ValueError(
+            f"parameter {_name(params[i], i)} has gradient {grads[i]!r}; {consequence}. "
+            "Lower the learning rate or rescale the inputs."
+        )
+    return grads
 
 
 class Optimizer:
@@ -195,10 +197,10 @@ class Optimizer:
 
     def _gradients(self) -> list[float]:
         """Each parameter's gradient plus weight decay, checked to be finite."""
-        _check_gradients(self.params, "nothing was updated")
+        grads = _check_gradients(self.params, "nothing was updated")
         if self.weight_decay and not self.decoupled:
-            return [p.grad + self.weight_decay * p.data for p in self.params]
-        return [p.grad for p in self.params]
+            return [g + self.weight_decay * p.data for p, g in zip(self.params, grads)]
+        return grads
 
     def _update(self, lr: float, grads: list[float]) -> tuple[list[float], State]:
         """The new parameter values and optimizer state (not yet written)."""
@@ -209,12 +211,13 @@ class Optimizer:
         lr = self.lr
         new_data, new_state = self._update(lr, self._gradients())
         for name, values in [("value", new_data), *new_state.items()]:
-            for i, v in enumerate(values):
-                if not math.isfinite(v):
-                    raise ValueError(
-                        f"the update of parameter {_name(self.params[i], i)} gives {name} {v!r}; "
-                        "nothing was updated. Lower the learning rate or rescale the inputs."
-                    )
+            if not all(map(math.isfinite, values)):
+                i = next(i for i, v in enumerate(values) if not math.isfinite(v))
+                raise ValueError(
+                    f"the update of parameter {_name(self.params[i], i)} gives {name} "
+                    f"{values[i]!r}; nothing was updated. Lower the learning rate or rescale the "
+                    "inputs."
+                )
         for p, v in zip(self.params, new_data):
             p.data = v
         self.state = new_state

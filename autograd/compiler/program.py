@@ -306,7 +306,7 @@ def _array(a: Any, i: int) -> np.ndarray:
 def _add_to_grad(leaves: list[Value], grads: list[float]) -> None:
     """``leaf.grad += g``, all or nothing (a sum that overflows changes no leaf)."""
     new = [leaf.grad + g for leaf, g in zip(leaves, grads)]
-    if not all(math.isfinite(g) for g in new):
+    if not all(map(math.isfinite, new)):
         raise OverflowError(
             "a gradient overflowed a float when added to the one its Value held; no gradient "
             "was changed. Call zero_grad() or rescale"
