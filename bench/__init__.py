@@ -3,7 +3,7 @@
 Compares chainrule with micrograd (the ``bench`` extra installs it) on the same graphs, in one
 process, candidates interleaved: a deep chain and a wide sum from 10^3 to 10^6 op nodes, one SGD
 step of micrograd's moons demo and of a 64-64-10 MLP, and bytes per op node. Prints medians with
-min-max and ratios, checks the targets of issue 6, and writes JSON to ``bench/results/``.
+min-max and ratios, checks the performance targets, and writes JSON to ``bench/results/``.
 Speed is checked here, never by timed unit tests.
 
 Modules: :mod:`bench.cases` (what is measured), :mod:`bench.timing` (interleaved runs, medians),

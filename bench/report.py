@@ -58,7 +58,7 @@ class Row:
 
 @dataclass
 class Target:
-    """One of the issue's targets and what was measured against it."""
+    """One performance target and what was measured against it."""
 
     name: str
     measured: str
@@ -166,7 +166,7 @@ def format_table(results: Results) -> str:
             cells = [r[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(r[1:], widths[1:]))]
             lines.append("  ".join(cells).rstrip())
     if results.targets:
-        lines += ["", "targets (issue 6)"]
+        lines += ["", "targets"]
         width = max(len(t.name) for t in results.targets)
         for t in results.targets:
             lines.append(f"{'met ' if t.met else 'MISS'}  {t.name.ljust(width)}  {t.measured}")

@@ -315,7 +315,7 @@ def _curve(totals: dict[int, float]) -> str:
 
 
 def check_targets(results: Results) -> list[Target]:
-    """Compare the measurements with the issue's targets (only those that were measured); the
+    """Compare the measurements with the targets (only those that were measured); the
     per-node and linear-cost targets on the chain built with the collector off (see ``GC_OFF``)."""
     targets = []
     sizes = _mid_sizes(results, GC_OFF)
@@ -409,8 +409,8 @@ def collector_note(results: Results) -> str | None:
         measured.append(f"{forward:.0f} ns at {size:.0e} ({collector:.0f} in the collector)")
     note = (
         "chainrule's chain with the collector on, as users run it (the per-node targets are "
-        "judged with it off, as the issue's reference figures were measured): forward per op "
-        "node " + ", ".join(measured)
+        "judged with it off, which measures the engine's own work): forward per op node "
+        + ", ".join(measured)
     )
     totals = _totals(results, "chain")
     if len(totals) >= 2:
