@@ -10,11 +10,11 @@ cannot be written), 130 when interrupted. Every error is one line on stderr.
 
 Limits, checked before the work they bound (each can be raised with its option):
 
-* ``--max-nodes`` (500): drawn nodes, and ten times as many nodes in the layout ``dot``
+* ``--max-nodes`` (500): drawn nodes, and 16 times as many nodes in the layout ``dot``
   computes, as :func:`autograd.draw`'s ``max_nodes``;
 * ``--max-megapixels`` (40): the pixels of all the frames of a ``--steps`` GIF or PDF together,
-  in millions, checked on the first frame (:meth:`autograd.Stepper.gif`). Making a GIF takes
-  about 7 MB of memory and 0.2 seconds per million pixels.
+  in millions, checked on the first frame's layout (:meth:`autograd.Stepper.gif`). Making a GIF
+  takes about 7 MB of memory and 0.2 seconds per million pixels.
 
 Files are written whole or not at all (:func:`autograd.files.write_atomic`): a failed write
 leaves the previous file at that path as it was.
@@ -146,7 +146,10 @@ def _add_render_arguments(render: argparse.ArgumentParser) -> None:
         "--forward-only", action="store_true", help="do not run backward (gradients show '?')"
     )
     render.add_argument(
-        "--dpi", type=float, help="resolution of a .png diagram or .gif stepper (96 by default)"
+        "--dpi",
+        type=float,
+        help="resolution of a .png diagram or worksheet (96 by default) and of a .gif (96) or .pdf "
+        "(150) stepper",
     )
 
 
@@ -195,6 +198,9 @@ def _render(args: argparse.Namespace) -> dict[Path | None, bytes]:
     _check_suffix(args.output, DIAGRAM_SUFFIXES, "-o")
     _check_suffix(args.steps, STEPS_SUFFIXES, "--steps")
     _check_suffix(args.quiz, QUIZ_SUFFIXES, "--quiz")
+    given = [path.resolve() for path in (args.output, args.steps, args.quiz) if path is not None]
+    if len(set(given)) < len(given):
+        raise ExpressionError("-o, --steps and --quiz must name different files")
     try:
         check_format(args.fmt)
         check_dpi(args.dpi)
@@ -265,9 +271,10 @@ def _render(args: argparse.Namespace) -> dict[Path | None, bytes]:
 
 
 def _in_our_words(error: Exception) -> str:
-    """The library's advice in the command line's words (it has no collapse option)."""
-    advice = str(error).replace("pass collapse='neuron' (one node per neuron) or ", "")
-    advice = advice.replace("pass max_nodes=", "pass --max-nodes ")
+    """The library's advice in the command line's words: its options for the functions'
+    arguments (``max_nodes=500`` is ``--max-nodes 500``)."""
+    advice = str(error).replace("max_nodes=", "--max-nodes ")
+    advice = advice.replace("write the HTML page instead", "write the steps as .html instead")
     return advice.replace("max_megapixels=", "--max-megapixels ")
 
 

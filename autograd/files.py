@@ -1,4 +1,4 @@
-"""Writing files without ever losing the previous one.
+"""Writing files without ever losing the previous one, and reading files of bounded size.
 
 :func:`write_atomic` writes to a temporary file in the same folder, flushes it to disk, then
 renames it over the target. A rename within one folder is atomic, so a reader sees either the old
@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import stat
 from os import PathLike
 from pathlib import Path
 from typing import Union
@@ -58,4 +59,22 @@ def _reason(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-__all__ = ["WriteError", "write_atomic"]
+def read_at_most(path: PathLikeStr, max_bytes: int, advice: str) -> bytes:
+    """The bytes of the file at ``path``, or a ValueError naming it (and ending in ``advice``) if
+    it holds more than ``max_bytes``. A regular file's size is checked before anything is read;
+    anything else (a device such as ``/dev/zero``, a pipe) is read up to ``max_bytes + 1``."""
+    source = str(path)
+    try:
+        with open(Path(path), "rb") as file:
+            info = os.fstat(file.fileno())
+            size = info.st_size if stat.S_ISREG(info.st_mode) else 0  # a device: read to see
+            data = b"" if size > max_bytes else file.read(max_bytes + 1)
+    except ValueError as error:  # a null character in the path
+        raise ValueError(f"{source!r:.80} is not a valid path: {error}") from None
+    if size > max_bytes or len(data) > max_bytes:
+        found = f" ({size:,} bytes)" if size > max_bytes else ""
+        raise ValueError(f"{source} is larger than max_bytes={max_bytes:,} bytes{found}: {advice}")
+    return data
+
+
+__all__ = ["WriteError", "read_at_most", "write_atomic"]

@@ -26,9 +26,9 @@ Steps into constants (the ``-1`` of ``*-1``), which are not drawn, are left out.
 
 from __future__ import annotations
 
+import json
 import math
 import numbers
-import struct
 import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -74,10 +74,10 @@ TITLE = "chainrule: backprop step by step"
 QUIZ_TITLE = "chainrule: backprop quiz"
 CAPTION_WRAP = 110  # characters per caption line in the frames' own pictures (GIF, notebook)
 MAX_GIF_WORK = 20_000
+"""A GIF renders every frame with dot: at most this many frames x drawn nodes (about a minute)."""
 DEFAULT_MAX_MEGAPIXELS = 40
 """The most pixels (in millions, all frames together) a GIF or PDF may hold unless asked: making
 a GIF takes about 7 MB of memory and 0.2 seconds per million pixels."""
-"""A GIF renders every frame with dot: at most this many frames x drawn nodes (about a minute)."""
 
 
 # -- what each frame knows -------------------------------------------------------------------------
@@ -685,25 +685,41 @@ class Stepper:
             raise ValueError(
                 f"{what} of {len(self)} frames of {len(self.scene.items)} drawn nodes needs dot to "
                 f"lay out every frame ({work:,} node layouts, more than {MAX_GIF_WORK:,}): write "
-                "the HTML page instead (one layout for every frame), or collapse='neuron'"
+                "the HTML page instead (one layout for every frame)"
             )
 
     def _frame_pngs(self, what: str, dpi: float | None, max_megapixels: float) -> list[bytes]:
         """Every frame as a PNG, after checking the work: frames x nodes laid out by dot, and
-        the pixels of all frames (measured on the first; every frame has the same layout)."""
+        the pixels of all frames, from the size of the first frame's layout (every frame has the
+        same layout) before any picture is made."""
+        if (
+            isinstance(max_megapixels, bool)
+            or not isinstance(max_megapixels, numbers.Real)
+            or not 0 < max_megapixels < math.inf
+        ):
+            raise ValueError(
+                f"max_megapixels must be a positive number, got {brief(max_megapixels)}"
+            )
         self._check_render_work(what)
-        first = self.frame(0).rendered("png", dpi)
-        width, height = struct.unpack(">II", first[16:24])  # the PNG header's IHDR chunk
+        first = self.frame(0)
+        layout = json.loads(first.pipe(format="json"))
+        left, bottom, right, top = map(float, layout["bb"].split(","))
+        scale = (dpi or 96.0) / 72.0  # the layout is in points; PNG pixels at dpi per inch
+        pad = 8.0  # dot's margin, 4 points on each side
+        width = math.ceil((right - left + pad) * scale)
+        height = math.ceil((top - bottom + pad) * scale)
         megapixels = width * height * len(self) / 1e6
         if megapixels > max_megapixels:
             raise ValueError(
-                f"{what} would hold {len(self)} frames of {width}x{height} pixels, "
+                f"{what} would hold {len(self)} frames of about {width}x{height} pixels, "
                 f"{megapixels:.0f} million in all, more than max_megapixels={max_megapixels:g} "
                 f"(it would take about {megapixels * 7:,.0f} MB of memory to make): write the "
                 "steps as .html, use a lower dpi, or pass "
                 f"max_megapixels={math.ceil(megapixels)}"
             )
-        return [first] + [self.frame(k).rendered("png", dpi) for k in range(1, len(self))]
+        return [first.rendered("png", dpi)] + [
+            self.frame(k).rendered("png", dpi) for k in range(1, len(self))
+        ]
 
     def gif(
         self,

@@ -3,6 +3,7 @@ names the value without printing all of it (see :mod:`autograd.checks`)."""
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 from autograd.checks import as_float, brief
@@ -18,4 +19,12 @@ def finite_float(value: Any, what: str) -> float:
         raise ValueError(str(error)) from None
 
 
-__all__ = ["brief", "finite_float"]
+def whole_number(value: Any, what: str, low: int = 1) -> int:
+    """``value`` as an int of at least ``low`` (not a bool), or a ValueError naming ``what``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+        kind = "a positive int" if low == 1 else f"an int >= {low}"
+        raise ValueError(f"{what} must be {kind}, got {brief(value)}")
+    return int(value)
+
+
+__all__ = ["brief", "finite_float", "whole_number"]

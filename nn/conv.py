@@ -30,9 +30,10 @@ import numbers
 from typing import Any, Union
 
 from autograd import Value, weighted_sum
+from nn.checks import brief, whole_number
 from nn.init import Initializer, Seed, make_rng
 from nn.layers import Labelled, is_nested, is_number
-from nn.module import check_parameters, initial_weights, positive_int, shape_of
+from nn.module import check_parameters, initial_weights, shape_of
 
 Image = list[list[list[Value]]]
 Pair = Union[int, tuple[int, int], list[int]]
@@ -44,7 +45,7 @@ def pair(value: Any, what: str, low: int) -> tuple[int, int]:
     if len(items) != 2 or not all(
         isinstance(n, numbers.Integral) and not isinstance(n, bool) and int(n) >= low for n in items
     ):
-        raise ValueError(f"{what} must be an int >= {low} or a pair of them, got {value!r}")
+        raise ValueError(f"{what} must be an int >= {low} or a pair of them, got {brief(value)}")
     return int(items[0]), int(items[1])
 
 
@@ -121,8 +122,8 @@ class Conv2d(Labelled):
         init: str | Initializer = "uniform",
         seed: Seed = None,
     ) -> None:
-        self.in_channels = positive_int(in_channels, "in_channels")
-        self.out_channels = positive_int(out_channels, "out_channels")
+        self.in_channels = whole_number(in_channels, "in_channels")
+        self.out_channels = whole_number(out_channels, "out_channels")
         self.kernel_size = pair(kernel_size, "kernel_size", 1)
         self.stride = pair(stride, "stride", 1)
         self.padding = pair(padding, "padding", 0)

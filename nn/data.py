@@ -20,7 +20,8 @@ from typing import Any, Union
 
 import numpy as np
 
-from nn.checks import brief
+from autograd.files import read_at_most
+from nn.checks import brief, whole_number
 
 RandomSource = Union[int, np.random.Generator, np.random.RandomState, None]
 Arrays = tuple[np.ndarray, np.ndarray]
@@ -38,12 +39,6 @@ def random_state(seed: RandomSource) -> np.random.Generator | np.random.RandomSt
     raise TypeError(
         f"seed must be a non-negative int, a numpy Generator or None, got {brief(seed)}"
     )
-
-
-def _count(n: Any, what: str, low: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < low:
-        raise ValueError(f"{what} must be an int >= {low}, got {brief(n)}")
-    return int(n)
 
 
 def _noise(noise: float | None) -> float | None:
@@ -81,7 +76,7 @@ def make_moons(
     shuffle: bool = True,
 ) -> Arrays:
     """Two interleaving half circles (scikit-learn's algorithm)."""
-    n = _count(n_samples, "n_samples", 2)
+    n = whole_number(n_samples, "n_samples", 2)
     n_out, n_in = n // 2, n - n // 2
     t_out, t_in = np.linspace(0, np.pi, n_out), np.linspace(0, np.pi, n_in)
     outer = (np.cos(t_out), np.sin(t_out))
@@ -97,7 +92,7 @@ def make_circles(
     shuffle: bool = True,
 ) -> Arrays:
     """A circle of radius ``factor`` (class 1) inside the unit circle (class 0), scikit-learn's."""
-    n = _count(n_samples, "n_samples", 2)
+    n = whole_number(n_samples, "n_samples", 2)
     if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 <= factor < 1:
         raise ValueError(f"factor must be in [0, 1), got {brief(factor)}")
     n_out, n_in = n // 2, n - n // 2
@@ -116,8 +111,8 @@ def make_spirals(
     shuffle: bool = True,
 ) -> Arrays:
     """cs231n's spiral arms: class j has radius r in [0, 1] and angle 4j + 4r + N(0, noise^2)."""
-    n = _count(n_samples, "n_samples")
-    k = _count(n_classes, "n_classes")
+    n = whole_number(n_samples, "n_samples")
+    k = whole_number(n_classes, "n_classes")
     if k > n:
         raise ValueError(
             f"n_classes={brief(k)} is more than n_samples={n}: every class needs a point"
@@ -142,7 +137,7 @@ def make_spirals(
 def make_xor(n_samples: int = 100, noise: float | None = None, seed: RandomSource = None) -> Arrays:
     """Points uniform in [-1, 1]^2, class 1 where x1 and x2 have opposite signs (XOR of the signs);
     ``noise`` then moves each point by N(0, noise^2), so some cross the axes."""
-    n = _count(n_samples, "n_samples")
+    n = whole_number(n_samples, "n_samples")
     spread = _noise(noise)
     rng = random_state(seed)
     X = rng.uniform(-1.0, 1.0, size=(n, 2))
@@ -176,7 +171,7 @@ def batches(
 ) -> Iterator[Arrays]:
     """Yield ``(X_batch, y_batch)`` pairs covering every sample once; the last may be smaller."""
     X, y = check_arrays(X, y)
-    size = _count(batch_size, "batch_size")
+    size = whole_number(batch_size, "batch_size")
     order = np.arange(len(X))
     if shuffle:
         random_state(seed).shuffle(order)
@@ -273,19 +268,14 @@ def load_csv(
     a different number of fields than the first, is a ValueError naming its line. Files larger
     than ``max_bytes`` are refused before they are parsed.
     """
-    limit = _count(max_bytes, "max_bytes")
+    limit = whole_number(max_bytes, "max_bytes")
     if isinstance(target, bool) or not isinstance(target, numbers.Integral):
         raise ValueError(f"target must be a column index (an int, -1 for the last), got {target!r}")
     if not isinstance(delimiter, str) or len(delimiter) != 1:
         raise ValueError(f"delimiter must be one character, got {delimiter!r}")
     if header not in (None, True, False):
         raise ValueError(f"header must be None (detect), True or False, got {header!r}")
-    with open(path, "rb") as file:
-        data = file.read(limit + 1)
-    if len(data) > limit:
-        raise ValueError(
-            f"{path} is larger than max_bytes={limit} bytes; pass a larger max_bytes to read it"
-        )
+    data = read_at_most(path, limit, "pass a larger max_bytes to read it")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

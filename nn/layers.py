@@ -31,9 +31,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from autograd import Value, weighted_sum
-from nn.checks import finite_float
+from nn.checks import finite_float, whole_number
 from nn.init import Initializer, Seed, make_rng
-from nn.module import Module, as_inputs, check_parameters, initial_weights, positive_int
+from nn.module import Module, as_inputs, check_parameters, initial_weights
 
 MAX_NESTING = 32
 """How deeply a layer's input may nest lists (an image is 3 levels)."""
@@ -108,8 +108,8 @@ class Linear(Labelled):
     def __init__(
         self, nin: int, nout: int, *, init: str | Initializer = "uniform", seed: Seed = None
     ) -> None:
-        self.nin = positive_int(nin, "nin (the number of inputs)")
-        self.nout = positive_int(nout, "nout (the number of outputs)")
+        self.nin = whole_number(nin, "nin (the number of inputs)")
+        self.nout = whole_number(nout, "nout (the number of outputs)")
         check_parameters(self.nout * (self.nin + 1), f"Linear({self.nin}, {self.nout})")
         rng = make_rng(seed)
         self.weight = [initial_weights(init, self.nin, rng) for _ in range(self.nout)]

@@ -21,7 +21,7 @@ import numpy as np
 
 from autograd import Value, weighted_sum
 from autograd.drawing import Group, register_grouping
-from nn.checks import brief, finite_float
+from nn.checks import brief, finite_float, whole_number
 from nn.init import Initializer, Seed, make_rng
 from nn.init import get as get_initializer
 
@@ -228,13 +228,6 @@ def check_parameters(count: int, owner: str) -> None:
         )
 
 
-def positive_int(value: Any, what: str) -> int:
-    """``value`` as an int >= 1, or a ValueError naming ``what``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{what} must be a positive int, got {brief(value)}")
-    return int(value)
-
-
 def _activation_name(activation: str | bool, nonlin: bool | None) -> str:
     """The activation's name; micrograd's ``nonlin=True/False`` means 'relu'/'linear'."""
     if nonlin is not None:
@@ -311,7 +304,7 @@ class Neuron(Module):
         init: str | Initializer = "uniform",
         seed: Seed = None,
     ) -> None:
-        self.nin = positive_int(nin, "nin (the number of inputs)")
+        self.nin = whole_number(nin, "nin (the number of inputs)")
         check_parameters(self.nin + 1, f"Neuron({self.nin})")
         self.activation = _activation_name(activation, nonlin)
         self._activate = ACTIVATIONS[self.activation]
@@ -352,8 +345,8 @@ class Layer(Module):
         seed: Seed = None,
         name: str = "layer1",
     ) -> None:
-        self.nin = positive_int(nin, "nin (the number of inputs)")
-        nout = positive_int(nout, "nout (the number of neurons)")
+        self.nin = whole_number(nin, "nin (the number of inputs)")
+        nout = whole_number(nout, "nout (the number of neurons)")
         check_parameters(nout * (self.nin + 1), f"Layer({self.nin}, {nout})")
         if not isinstance(name, str) or not name:
             raise ValueError(f"name must be a non-empty str, got {name!r}")
@@ -413,10 +406,10 @@ class MLP(Module):
         init: str | Initializer = "uniform",
         seed: Seed = None,
     ) -> None:
-        self.nin = positive_int(nin, "nin (the number of inputs)")
+        self.nin = whole_number(nin, "nin (the number of inputs)")
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"nouts must be a non-empty list of layer sizes, got {brief(nouts)}")
-        sizes = [self.nin] + [positive_int(n, "each layer size in nouts") for n in nouts]
+        sizes = [self.nin] + [whole_number(n, "each layer size in nouts") for n in nouts]
         count = sum(n_out * (n_in + 1) for n_in, n_out in zip(sizes, sizes[1:]))
         check_parameters(count, f"MLP({self.nin}, {brief(sizes[1:])})")
         self.activation = hidden = _activation_name(activation, None)

@@ -22,16 +22,12 @@ match the architecture, or a parameter that is not a finite float (``1e999``, ``
 from __future__ import annotations
 
 import json
-import numbers
-import os
-import stat
 import sys
 from os import PathLike
-from pathlib import Path
 from typing import Any, Union
 
-from autograd.files import write_atomic
-from nn.checks import brief, finite_float
+from autograd.files import read_at_most, write_atomic
+from nn.checks import brief, finite_float, whole_number
 from nn.conv import Conv2d, MaxPool2d, pair
 from nn.layers import Dropout, Flatten, Linear, ReLU, Sequential, Sigmoid, Tanh
 from nn.module import MLP, Layer, Module, Neuron
@@ -76,19 +72,11 @@ def save(model: Module, path: PathLikeStr) -> None:
 
 def _read(path: PathLikeStr, source: str, max_bytes: int) -> str:
     """The file's text, reading at most ``max_bytes`` (+1 to tell a longer file)."""
-    try:
-        with open(Path(path), "rb") as file:
-            info = os.fstat(file.fileno())
-            size = info.st_size if stat.S_ISREG(info.st_mode) else 0  # a device: read to see
-            data = b"" if size > max_bytes else file.read(max_bytes + 1)
-    except ValueError as error:  # a null character in the path
-        raise ValueError(f"{source!r} is not a valid path: {error}") from None
-    if size > max_bytes or len(data) > max_bytes:
-        found = f" ({size:,} bytes)" if size > max_bytes else ""
-        raise ValueError(
-            f"{source} is larger than max_bytes={max_bytes:,} bytes{found}: it is not a chainrule "
-            f"model (pass a larger max_bytes to nn.load if it really is one)"
-        )
+    data = read_at_most(
+        path,
+        max_bytes,
+        "it is not a chainrule model (pass a larger max_bytes to nn.load if it really is one)",
+    )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -157,29 +145,26 @@ def _parse(text: str, source: str) -> dict[str, Any]:
 
 
 def _size(config: dict[str, Any], key: str) -> int:
-    value = config.get(key)
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"config {key!r} must be a positive int, got {brief(value)}")
-    return int(value)
+    return whole_number(config.get(key), f"config {key!r}")
 
 
 def _submodules(config: dict[str, Any], depth: int) -> list[tuple[str, dict[str, Any]]]:
     """A Sequential's ``(class, config)`` items, checked to be known classes."""
     items = config.get("modules")
     if set(config) != {"modules"} or not isinstance(items, list) or not items:
-        raise ValueError(f"a Sequential's config must be {{'modules': [...]}}, got {config!r}")
+        raise ValueError(f"a Sequential's config must be {{'modules': [...]}}, got {brief(config)}")
     if depth >= MAX_DEPTH:
         raise ValueError(f"Sequentials nest more than {MAX_DEPTH} deep")
     checked = []
     for i, item in enumerate(items):
         if not isinstance(item, dict) or set(item) != {"class", "config"}:
             raise ValueError(
-                f"module {i} must be {{'class': ..., 'config': {{...}}}}, got {item!r}"
+                f"module {i} must be {{'class': ..., 'config': {{...}}}}, got {brief(item)}"
             )
         if not isinstance(item["class"], str) or item["class"] not in MODULES:
-            raise ValueError(f"module {i} has the unknown class {item['class']!r}")
+            raise ValueError(f"module {i} has the unknown class {brief(item['class'])}")
         if not isinstance(item["config"], dict):
-            raise ValueError(f"module {i}'s config must be an object, got {item['config']!r}")
+            raise ValueError(f"module {i}'s config must be an object, got {brief(item['config'])}")
         checked.append((item["class"], item["config"]))
     return checked
 
@@ -194,7 +179,7 @@ def _parameter_count(name: str, config: dict[str, Any], depth: int = 0) -> int:
         nouts = config.get("nouts")
         if not isinstance(nouts, list) or not nouts:
             raise ValueError(
-                f"config 'nouts' must be a non-empty list of layer sizes, got {nouts!r}"
+                f"config 'nouts' must be a non-empty list of layer sizes, got {brief(nouts)}"
             )
         sizes = [_size(config, "nin")] + [_size({"nouts": n}, "nouts") for n in nouts]
         return sum((sizes[i] + 1) * sizes[i + 1] for i in range(len(nouts)))
@@ -247,10 +232,9 @@ def load(path: PathLikeStr, model: Module | None = None, *, max_bytes: int = MAX
     one such as ``/dev/zero``, is a ValueError at once. Errors name the file (see the module's
     docstring for what is checked).
     """
-    if isinstance(max_bytes, bool) or not isinstance(max_bytes, numbers.Integral) or max_bytes < 1:
-        raise ValueError(f"max_bytes must be a positive int, got {brief(max_bytes)}")
+    max_bytes = whole_number(max_bytes, "max_bytes")
     source = str(path)
-    document = _parse(_read(path, source, int(max_bytes)), source)
+    document = _parse(_read(path, source, max_bytes), source)
     name, config, parameters = document["class"], document["config"], document["parameters"]
     if not isinstance(parameters, dict):
         raise ValueError(f"{source}: 'parameters' must be an object of name -> number")

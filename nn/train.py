@@ -29,7 +29,7 @@ import numpy as np
 
 from autograd import Value, gc_paused, no_grad
 from nn import compiled
-from nn.checks import brief, finite_float
+from nn.checks import brief, finite_float, whole_number
 from nn.data import RandomSource, batches, check_arrays, random_state
 from nn.optim import Optimizer
 
@@ -262,16 +262,11 @@ def fit(
     """
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         raise TypeError("data must be a pair (X, y)")
-    if isinstance(epochs, bool) or not isinstance(epochs, numbers.Integral) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {brief(epochs)}")
-    if batch_size is not None and (
-        isinstance(batch_size, bool)
-        or not isinstance(batch_size, numbers.Integral)
-        or batch_size < 1
-    ):
-        raise ValueError(f"batch_size must be a positive int or None, got {brief(batch_size)}")
+    epochs = whole_number(epochs, "epochs")
+    if batch_size is not None:
+        batch_size = whole_number(batch_size, "batch_size (or None for the whole data set)")
     X, y = check_numbers(*check_arrays(*data))
-    size = len(X) if batch_size is None else int(batch_size)
+    size = len(X) if batch_size is None else batch_size
     check_data(model, loss, X, y, size, accuracy)
     if compile:
         compiled.check_replayable(model)

@@ -98,8 +98,8 @@ def draw(
     * ``grads``: ``None`` shows gradients once backward has run (some node has a nonzero
       ``.grad``), else '?' on every wire; ``True`` or ``False`` force them on or off.
     * ``fmt``: the number format: ``'auto'`` (two decimals, more for small numbers, so a nonzero
-      never shows as 0: ``0.73``, ``-0.0042``), or a float format spec (``'.2f'``, ``'g'``;
-      width and precision at most 30).
+      never shows as 0: ``0.73``, ``-0.0042``), or a float format spec without a width
+      (``'.2f'``, ``'g'``, ``'+.3e'``; a precision of at most two digits).
     * ``rankdir``: ``'LR'`` (left to right), ``'TB'`` (top to bottom), ``'RL'``, ``'BT'``.
     * ``heat=True``: wire width and colour by |gradient|; wires with zero gradient are grey.
     * ``collapse='neuron'``: one box per neuron, the neurons of a layer in one table in their
@@ -110,7 +110,7 @@ def draw(
     * ``short_names=True``: leaves get the short names their library gives (``nn``: ``w1``,
       ``b`` instead of ``layers.0.neurons.2.w.0``).
     * ``max_nodes`` (500): more drawn nodes than this raise a ValueError instead of a slow
-      layout, and so does a layout of more than 10 x max_nodes nodes: dot adds a hidden node for
+      layout, and so does a layout of more than 16 x max_nodes nodes: dot adds a hidden node for
       each rank a wire skips, so a value used far from where it was computed (``x`` in every
       step of a loop) costs as much as many nodes (see :func:`autograd.drawing.scene.layout_size`).
       At the limits ``dot`` takes a few seconds.

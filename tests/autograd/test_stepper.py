@@ -472,3 +472,28 @@ def test_importing_autograd_does_not_import_widgets_or_pillow() -> None:
     code = "import sys, autograd; print([m for m in ('ipywidgets', 'PIL') if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("limit", [float("nan"), float("inf"), 0, -1, "40", None, True])
+def test_the_pixel_limit_must_be_a_positive_number(limit: object) -> None:
+    f, _ = chain_rule()
+    with pytest.raises(ValueError, match="max_megapixels must be a positive number"):
+        Stepper(f).gif(max_megapixels=limit)  # type: ignore[arg-type]
+
+
+@needs_dot
+def test_too_many_pixels_are_refused_before_any_frame_is_rendered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pytest.importorskip("PIL")
+    from autograd.drawing.diagram import Diagram
+
+    def no_rendering(*args: object) -> bytes:
+        raise AssertionError("a frame was rendered")
+
+    monkeypatch.setattr(Diagram, "rendered", no_rendering)
+    f, _ = chain_rule()
+    stepper = Stepper(f)
+    for make in (stepper.gif, stepper.pdf):
+        with pytest.raises(ValueError, match=r"about \d+x\d+ pixels.*max_megapixels=0\.01"):
+            make(dpi=600, max_megapixels=0.01)

@@ -320,3 +320,23 @@ def test_load_state_dict_names_a_value_it_cannot_take(value: object, message: st
     state = {**model.state_dict(), "layers.0.neurons.0.b": value}
     with pytest.raises(ValueError, match=r"parameter 'layers\.0\.neurons\.0\.b' " + message):
         model.load_state_dict(state)
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"nin": 2, "nouts": "a" * 10**6},
+        {"modules": [{"class": "b" * 10**6, "config": {}}]},
+        {"modules": [{"class": "Flatten", "config": ["c"] * 10**5}]},
+        {"modules": [{"class": "Conv2d", "config": {"kernel_size": "k" * 10**6}}]},
+    ],
+    ids=["nouts", "class", "config", "kernel_size"],
+)
+def test_errors_on_huge_fields_stay_short(tmp_path: Path, config: dict[str, Any]) -> None:
+    name = "MLP" if "nin" in config else "Sequential"
+    document = {"format": "chainrule.nn", "version": 1, "class": name, "config": config}
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps({**document, "parameters": {}}))
+    with pytest.raises(ValueError) as error:
+        nn.load(path)
+    assert str(path) in str(error.value) and len(str(error.value)) < 400
