@@ -20,10 +20,13 @@ paths above u). Nothing is written to ``.grad``.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 from autograd import formula
+from autograd.captions import listed
+from autograd.checks import brief
 from autograd.derivatives import gradients
 from autograd.drawing.labels import DEFAULT_FMT, check_format, checks, hand_checked
 from autograd.graph import node_names, topological_order
@@ -200,10 +203,10 @@ class Explanation:
         lhs, node, root = self.lhs, self.node_name, self.root_name
         if self.grouped:
             return (
-                f"{lhs} sums {self.paths:,} paths from {node} to {root}, too many to write out "
-                f"(max_paths={self.max_paths}): grouped by their first edge, as backprop does; "
-                f"each upstream gradient ∂{root}/∂u, from the backward pass, sums the paths "
-                "above u."
+                f"{lhs} sums {_how_many(self.paths)} paths from {node} to {root}, too many to "
+                f"write out (max_paths={self.max_paths}): grouped by their first edge, as "
+                f"backprop does; each upstream gradient ∂{root}/∂u, from the backward pass, sums "
+                "the paths above u."
             )
         if self.paths > 1:
             return (
@@ -252,7 +255,7 @@ class Explanation:
         return "\n".join(([self.header] if self.header else []) + lines)
 
     def __repr__(self) -> str:
-        return f"<explain {self.lhs} = {self._numbers[1]}: {self.paths:,} path(s)>"
+        return f"<explain {self.lhs} = {self._numbers[1]}: {_how_many(self.paths)} path(s)>"
 
     @property
     def latex(self) -> str:
@@ -263,8 +266,17 @@ class Explanation:
         return "\\begin{aligned}\n" + " \\\\\n".join(body) + "\n\\end{aligned}"
 
     def _repr_latex_(self) -> str:
-        header = "".join(LATEX_SPECIAL.get(c, c) for c in self.header)
+        header = self.header  # text before the display math: shown as it is, no escapes
         return (header + "\n" if header else "") + "$$\n" + self.latex + "\n$$"
+
+
+def _how_many(n: int) -> str:
+    """``n`` with thousands separators, or its size when it has more digits than anyone reads
+    (paths multiply: a graph of 15,000 gates can have 10^4000 of them)."""
+    if n < 10**15:
+        return f"{n:,}"
+    digits = math.floor((n.bit_length() - 1) * math.log10(2))  # 2^(bits-1) <= n
+    return f"more than 10^{digits}"
 
 
 def _signed(text: str, first: bool) -> str:
@@ -295,11 +307,15 @@ def _node(root: Value, node: Value | str, order: list[Value], names: dict[Value,
     if isinstance(node, str):
         found = [n for n in order if names[n] == node and not n.is_constant]
         if not found:
-            known = ", ".join(names[n] for n in order if not n.is_constant)
-            raise ValueError(f"no node of the graph is called {node!r}; its nodes: {known}")
+            known = listed([names[n] for n in order if not n.is_constant])
+            raise ValueError(f"no node of the graph is called {brief(node)}; its nodes: {known}")
+        if len(found) > 1:
+            raise ValueError(
+                f"{len(found)} nodes of the graph are called {node!r}: pass the Value itself"
+            )
         return found[0]
     if not isinstance(node, Value):
-        raise TypeError(f"node must be a Value of the graph or its name, got {node!r}")
+        raise TypeError(f"node must be a Value of the graph or its name, got {brief(node)}")
     if node not in set(order):
         raise ValueError(
             f"{node!r} is not in the graph of {names[root]}: the output was not computed from it"

@@ -18,6 +18,7 @@ by :class:`autograd.Stepper` (``to_html(path, quiz=True)``, ``to_worksheet(path)
 from __future__ import annotations
 
 import decimal
+import math
 import string
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -88,6 +89,21 @@ def tolerance(x: float, shown: str) -> float:
     unit of the 'auto' format's last digit (two decimals, or two significant digits)."""
     units = [u for u in (_unit(shown), _unit(number(x, AUTO))) if u > 0.0]
     return min(units, default=abs(x) * 1e-9)
+
+
+def _check_shown(answer: float, shown: str, fmt: str) -> None:
+    """A ValueError if the number as shown would be marked wrong: a format coarser than the
+    quiz's tolerance ('.0f' shows 0.39 as 0) or one a learner cannot type ('.1%')."""
+    try:
+        typed = float(shown)
+    except ValueError:
+        typed = math.nan
+    if not abs(typed - answer) <= tolerance(answer, shown):
+        raise ValueError(
+            f"fmt={fmt!r} shows {answer!r} as {shown!r}, which the quiz would mark wrong: a quiz "
+            "needs numbers a learner can type, to two decimals or two significant digits at "
+            "least; use the default fmt='auto', or for example '.3f' or '.3g'"
+        )
 
 
 def _edge_hint(stepper: Stepper, step: Step) -> str:
@@ -218,6 +234,7 @@ def questions(stepper: Stepper, hide: str) -> list[Question]:
     result = []
     for k, (_, kind, keys, answer, prompt, hint, mark) in enumerate(found):
         shown = number(answer, fmt)
+        _check_shown(answer, shown, fmt)
         result.append(
             Question(
                 letters(k), prompt, tuple(keys), answer, shown, tolerance(answer, shown), hint,

@@ -22,8 +22,6 @@ from functools import lru_cache
 
 FONT = "Helvetica"
 FONT_SIZE = 14
-VALUE_COLOUR = "#2e7d32"  # forward values: green, above the wire (as in the cs231n figures)
-GRAD_COLOUR = "#c62828"  # gradients: red, below the wire
 UNKNOWN = "?"  # a value or gradient not computed (yet)
 AUTO = "auto"
 DEFAULT_FMT = AUTO

@@ -11,10 +11,6 @@ from autograd.value import Value
 RANKDIRS = ("LR", "RL", "TB", "BT")
 NAMES = ("labels", "all")
 WIRE_WIDTH = 1  # points: a wire, and the bar that carries it through its label
-WIRE_COLOUR = LIGHT.wire  # the light theme's colours (see autograd.drawing.theme)
-DEAD_COLOUR = LIGHT.dead_wire  # heat: a wire whose gradient is exactly zero (a dead ReLU path)
-DEAD_FILL = LIGHT.dead_fill  # a neuron whose activation passes nothing back
-ACTIVE_GATE = LIGHT.active_gate  # the stepper's current gate
 MIN_WIRE_WIDTH = 36  # points: short numbers still get a visible stretch of wire
 PORTS = {"LR": ("w", "e"), "RL": ("e", "w"), "TB": ("n", "s"), "BT": ("s", "n")}
 """Per direction, the sides where a wire enters and leaves a node."""

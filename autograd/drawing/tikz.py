@@ -203,7 +203,8 @@ DRAWINGS = ("_draw_", "_ldraw_", "_hdraw_", "_tdraw_", "_hldraw_", "_tldraw_")
 
 def tikz_picture(layout_json: str, standalone: bool = False) -> str:
     """The ``tikzpicture`` of dot's JSON output (``dot -Tjson``); ``standalone``: a whole
-    document (``\\documentclass{standalone}``) that pdflatex compiles as it is."""
+    document (an ``article`` whose page ``geometry`` fits the picture) that pdflatex compiles as
+    it is."""
     graph = json.loads(layout_json)
     colours = _Colours()
     painter = _Painter(colours)

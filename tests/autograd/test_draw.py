@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from autograd import Value, draw, summary
 from autograd.drawing.labels import number
-from autograd.drawing.look import DEAD_COLOUR
 from autograd.drawing.scene import build_scene, layout_size
+from autograd.drawing.theme import LIGHT
 from autograd.graph import topological_order
 from autograd.testing import cases
 from tests.autograd.test_draw_support import (
@@ -160,7 +160,7 @@ def test_heat_colours_wires_by_gradient_and_greys_dead_relu_paths() -> None:
     f.backward()
     source = draw(f, heat=True).source
     dead = wire_id(f, a)
-    assert re.search(rf"n\d+ -> {dead}:w \[arrowhead=none color=\"{DEAD_COLOUR}\"", source)
+    assert re.search(rf"n\d+ -> {dead}:w \[arrowhead=none color=\"{LIGHT.dead_wire}\"", source)
     widths = [float(w) for w in re.findall(r"penwidth=([0-9.]+)\]", source)]
     assert max(widths) == 5.0 and min(widths) == 1.0
 

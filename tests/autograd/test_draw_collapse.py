@@ -9,8 +9,8 @@ import pytest
 
 from autograd import Value, draw
 from autograd.drawing import Group
-from autograd.drawing.look import DEAD_COLOUR, DEAD_FILL
 from autograd.drawing.scene import build_scene
+from autograd.drawing.theme import LIGHT
 from autograd.report import node_names
 from tests.autograd.test_draw_support import needs_dot, plain_layout
 
@@ -130,16 +130,16 @@ def test_a_dead_relu_is_grey_and_passes_back_nothing() -> None:
     flat = re.sub(r"</FONT><FONT[^>]*>", "", source)
     for item in dead:
         cells = re.sub(r"</FONT><FONT[^>]*>", "", _cells(source, item.id))
-        assert cells.count(f'BGCOLOR="{DEAD_FILL}"') == 4 and "pre-act grad 0.00" in cells
+        assert cells.count(f'BGCOLOR="{LIGHT.dead_fill}"') == 4 and "pre-act grad 0.00" in cells
         assert item.value.grad != 0.0, (
             "its output does get a gradient: the wire after it is not grey"
         )
         into = re.findall(rf"-> L\d+:{item.id}:w \[([^\]]*)\]", source)
-        assert into and all(DEAD_COLOUR in style for style in into)
+        assert into and all(LIGHT.dead_wire in style for style in into)
     for item in alive:
-        assert DEAD_FILL not in _cells(source, item.id)
+        assert LIGHT.dead_fill not in _cells(source, item.id)
         into = re.findall(rf"-> L\d+:{item.id}:w \[([^\]]*)\]", source)
-        assert into and not any(DEAD_COLOUR in style for style in into)
+        assert into and not any(LIGHT.dead_wire in style for style in into)
     assert "pre-act grad" in flat
 
 

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from autograd import Value
-from autograd.drawing.labels import GRAD_COLOUR, VALUE_COLOUR
+from autograd.drawing.theme import LIGHT
 from autograd.graph import topological_order
 
 needs_dot = pytest.mark.skipif(
@@ -60,9 +60,9 @@ def wires(source: str) -> dict[str, tuple[str, str]]:
         texts = dict(
             (colour, text)
             for colour, text in FONT.findall(label)
-            if colour in (VALUE_COLOUR, GRAD_COLOUR)
+            if colour in (LIGHT.value, LIGHT.grad)
         )
-        found[wire] = (texts[VALUE_COLOUR], texts[GRAD_COLOUR])
+        found[wire] = (texts[LIGHT.value], texts[LIGHT.grad])
     return found
 
 

@@ -182,3 +182,26 @@ def test_explain_touches_no_grad() -> None:
     f, v = chain_rule()
     explain(f, v["x"])
     assert all(node.grad == 0.0 for node in topological_order(f))
+
+
+def test_a_name_two_nodes_share_is_refused_and_the_node_list_is_short() -> None:
+    h1, h2 = Value(1.0, "h"), Value(2.0, "h")
+    f = h1 * h2
+    with pytest.raises(ValueError, match="2 nodes of the graph are called 'h': pass the Value"):
+        explain(f, "h")
+    total = Value(0.0, "t")
+    for k in range(200):
+        total = total + Value(float(k), f"w{k}")
+    with pytest.raises(ValueError) as error:
+        explain(total, "nope")
+    assert len(str(error.value)) < 300 and "more" in str(error.value)
+
+
+def test_astronomically_many_paths_are_counted_by_their_size() -> None:
+    x = Value(0.3, "x")
+    y = x
+    for _ in range(14_500):  # every step doubles the paths: 2^14500
+        y = (y + y) * 0.5
+    found = explain(y, x)
+    assert "sums more than 10^4364 paths" in found.header
+    assert found.gradient == pytest.approx(1.0)

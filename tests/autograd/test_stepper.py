@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from autograd import Stepper, Value, draw, summary
 from autograd.drawing.cells import cell_widths
 from autograd.drawing.gradients import CurrentGradients
-from autograd.drawing.look import ACTIVE_GATE, DEAD_FILL
+from autograd.drawing.theme import LIGHT
 from autograd.graph import backward_steps, topological_order
 from autograd.testing import cases
 from tests.autograd.test_draw_support import chain_rule, needs_dot, sigmoid_circuit, wire_id, wires
@@ -193,7 +193,7 @@ def test_forward_frames_compute_the_values_gate_by_gate() -> None:
     assert all(grad == "?" for s in shown for _, grad in s.values()), "no gradient yet"
     assert wires(stepper.frame(3).source)[f_wire] == ("-12", "1"), "then the seed"
     filled = re.findall(
-        rf'^\s*(n\d+) \[[^\n]*fillcolor="{ACTIVE_GATE}"', stepper.frame(1).source, re.M
+        rf'^\s*(n\d+) \[[^\n]*fillcolor="{LIGHT.active_gate}"', stepper.frame(1).source, re.M
     )
     assert filled == [f"n{topological_order(f).index(v['q'])}"]
 
@@ -264,7 +264,7 @@ def test_collapsed_networks_step_neuron_by_neuron() -> None:
     assert {key: cell.text for key, cell in stepper.picture(done).cells.items()} == {
         key: cell.text for key, cell in after_backward.cells.items()
     }
-    assert DEAD_FILL in stepper.frame(done).source
+    assert LIGHT.dead_fill in stepper.frame(done).source
 
 
 def test_every_frame_has_the_same_nodes_edges_and_cell_sizes() -> None:
@@ -303,11 +303,11 @@ def test_the_active_gate_is_highlighted() -> None:
     for k in _backward(stepper):
         gate = stepper.steps[k - 1].gate
         filled = re.findall(
-            rf'^\s*(n\d+) \[[^\n]*fillcolor="{ACTIVE_GATE}"', stepper.frame(k).source, re.M
+            rf'^\s*(n\d+) \[[^\n]*fillcolor="{LIGHT.active_gate}"', stepper.frame(k).source, re.M
         )
         assert filled == [f"n{order.index(gate)}"]
-    assert ACTIVE_GATE not in stepper.frame(0).source
-    assert ACTIVE_GATE not in stepper.frame(-1).source
+    assert LIGHT.active_gate not in stepper.frame(0).source
+    assert LIGHT.active_gate not in stepper.frame(-1).source
 
 
 def test_the_graphs_gradients_are_left_as_they_were() -> None:

@@ -260,3 +260,19 @@ def test_cli_quiz_worksheet_tikz_and_pdf(tmp_path: Path, capsys: pytest.CaptureF
     assert sheet.read_bytes().startswith(b"%PDF")
     assert main(["render", "x*y", "x=1", "y=2", "--quiz", str(tmp_path / "q.gif")]) == 2
     assert "--quiz" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", [".0f", ".1%", ".0e"])
+def test_a_format_that_shows_answers_the_quiz_would_mark_wrong_is_refused(fmt: str) -> None:
+    f, _ = sigmoid_circuit()
+    f.backward()
+    with pytest.raises(ValueError, match=f"fmt={fmt!r} shows .* which the quiz would mark wrong"):
+        Stepper(f, fmt=fmt).questions()
+
+
+@pytest.mark.parametrize("fmt", ["auto", ".2f", ".3g", "g", ".4f"])
+def test_every_answer_as_shown_is_marked_right(fmt: str) -> None:
+    f, _ = sigmoid_circuit()
+    f.backward()
+    for question in Stepper(f, fmt=fmt).questions("both"):
+        assert question.is_right(float(question.shown)), (fmt, question)
