@@ -275,6 +275,7 @@ def _in_our_words(error: Exception) -> str:
     arguments (``max_nodes=500`` is ``--max-nodes 500``)."""
     advice = str(error).replace("max_nodes=", "--max-nodes ")
     advice = advice.replace("write the HTML page instead", "write the steps as .html instead")
+    advice = advice.replace(", or raise autograd.stepper.MAX_GIF_WORK", "")  # not an option
     return advice.replace("max_megapixels=", "--max-megapixels ")
 
 

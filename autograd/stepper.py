@@ -74,7 +74,9 @@ TITLE = "chainrule: backprop step by step"
 QUIZ_TITLE = "chainrule: backprop quiz"
 CAPTION_WRAP = 110  # characters per caption line in the frames' own pictures (GIF, notebook)
 MAX_GIF_WORK = 20_000
-"""A GIF renders every frame with dot: at most this many frames x drawn nodes (about a minute)."""
+"""A GIF or PDF renders every frame with dot: at most this many frames x drawn nodes (about a
+minute). A module setting, like matplotlib's ``animation.embed_limit``: assign a larger number to
+render longer steppers anyway."""
 DEFAULT_MAX_MEGAPIXELS = 40
 """The most pixels (in millions, all frames together) a GIF or PDF may hold unless asked: making
 a GIF takes about 7 MB of memory and 0.2 seconds per million pixels."""
@@ -684,8 +686,9 @@ class Stepper:
         if work > MAX_GIF_WORK:
             raise ValueError(
                 f"{what} of {len(self)} frames of {len(self.scene.items)} drawn nodes needs dot to "
-                f"lay out every frame ({work:,} node layouts, more than {MAX_GIF_WORK:,}): write "
-                "the HTML page instead (one layout for every frame)"
+                f"lay out every frame ({work:,} node layouts, more than {MAX_GIF_WORK:,}, about a "
+                "minute): write the HTML page instead (one layout for every frame), or raise "
+                "autograd.stepper.MAX_GIF_WORK"
             )
 
     def _frame_pngs(self, what: str, dpi: float | None, max_megapixels: float) -> list[bytes]:

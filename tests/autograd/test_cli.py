@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import autograd.stepper as stepper_module
 from autograd.cli import main
 from tests.autograd.test_draw_support import needs_dot
 
@@ -332,3 +333,14 @@ def test_two_outputs_in_one_file_are_refused(
     assert main(["render", "x*y", "x=1", "y=2", *arguments]) == 2
     assert "-o, --steps and --quiz must name different files" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == [tmp_path / "sub"]
+
+
+def test_a_gif_too_long_to_render_is_refused_in_the_command_lines_words(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(stepper_module, "MAX_GIF_WORK", 10)
+    assert main(["render", "x*y + x", "x=2", "y=3", "--steps", "s.gif"]) == 2
+    err = capsys.readouterr().err
+    assert "more than 10, about a minute): write the steps as .html instead" in err
+    assert "MAX_GIF_WORK" not in err and list(tmp_path.iterdir()) == []

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import autograd.stepper as stepper_module
 from autograd import Stepper, Value, draw, summary
 from autograd.drawing.cells import cell_widths
 from autograd.drawing.gradients import CurrentGradients
@@ -423,8 +424,34 @@ def test_a_gif_too_long_to_render_is_refused_before_any_work(
         f = f * 1.001
     stepper = Stepper(f)
     monkeypatch.setattr(stepper, "frame", lambda k: pytest.fail("nothing may be rendered"))
-    with pytest.raises(ValueError, match="write the HTML page instead"):
+    with pytest.raises(ValueError, match="write the HTML page instead.*MAX_GIF_WORK"):
         stepper.gif()
+
+
+def test_the_gif_work_limit_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The limit is read on each call: lowered, a short stepper is refused; raised, a long one
+    gets past the check (to the first frame, which the test stops)."""
+    f, _ = chain_rule()
+    short = Stepper(f)
+    monkeypatch.setattr(stepper_module, "MAX_GIF_WORK", 10)
+    with pytest.raises(ValueError, match=r"more than 10, about a minute"):
+        short.pdf()
+    x = Value(0.5, "x")
+    g = x
+    for _ in range(150):
+        g = g * 1.001
+    long = Stepper(g)
+    monkeypatch.setattr(stepper_module, "MAX_GIF_WORK", 10**9)
+
+    class Rendered(Exception):
+        pass
+
+    def frame(k: int) -> None:
+        raise Rendered
+
+    monkeypatch.setattr(long, "frame", frame)
+    with pytest.raises(Rendered):
+        long.gif()
 
 
 def test_gif_without_pillow_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
