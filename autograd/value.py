@@ -2,7 +2,7 @@
 
 Every gate method (``__mul__``, ``tanh``, ...) runs its op's rule from the op table
 (:mod:`autograd.ops`), which returns the output and the local derivative with respect to each input,
-and builds a node that remembers both (:func:`_gate`)::
+and builds a node that remembers both (:func:`_node`)::
 
     >>> x, y = Value(3.0), Value(-4.0)
     >>> q = x * y                     # MUL.rule(3.0, -4.0) == (-12.0, -4.0, 3.0)

@@ -212,9 +212,10 @@ def _walk(root: Module) -> Iterator[tuple[str, Value | Module]]:
 
 
 MAX_PARAMETERS = 1_000_000
-"""The most parameters a module may be built with: each is a Python object (a Value, about 150
-bytes) and a training step builds several gates per parameter, so a million parameters is already
-hundreds of MB and seconds a step. Raise it (``nn.module.MAX_PARAMETERS = ...``) to build more."""
+"""The most parameters a layer (Neuron, Layer, MLP, Linear, Conv2d) may be built with: each is a
+Python object (a Value, about 150 bytes) and a training step builds several gates per parameter, so
+a million parameters is already hundreds of MB and seconds a step. Raise it
+(``nn.module.MAX_PARAMETERS = ...``) to build more. A Sequential takes layers already built."""
 
 
 def check_parameters(count: int, owner: str) -> None:

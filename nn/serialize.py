@@ -224,6 +224,31 @@ def _floats(parameters: dict[str, Any], source: str) -> dict[str, float]:
         raise ValueError(f"{source}: {error}") from None
 
 
+def _first_difference(
+    name: str,
+    config: dict[str, Any],
+    source: str,
+    parameters: dict[str, Any],
+    model: Module | None,
+) -> str:
+    """'': parameter 'b' is missing' or '...: the file's parameter 'x' is not one of the
+    model's': where a file with the wrong number of parameters first differs from the model. Its
+    names are read from ``model``, or from the model the config builds (at most
+    :data:`nn.module.MAX_PARAMETERS`; past that, nothing is built and '' is returned)."""
+    if model is None:
+        try:
+            model = _build(name, config, source)
+        except ValueError:
+            return ""
+    names = [key for key, _ in model.named_parameters()]
+    missing = [key for key in names if key not in parameters]
+    if missing:
+        return f": parameter {brief(missing[0])} is missing ({len(missing)} missing in all)"
+    known = set(names)
+    extra = [key for key in parameters if key not in known]
+    return f": the file's parameter {brief(extra[0])} is not one of the model's" if extra else ""
+
+
 def load(path: PathLikeStr, model: Module | None = None, *, max_bytes: int = MAX_BYTES) -> Module:
     """The model saved at ``path``; with ``model``, load the parameters into it (same architecture
     required) and return it. On any error nothing has been built or changed.
@@ -248,21 +273,18 @@ def load(path: PathLikeStr, model: Module | None = None, *, max_bytes: int = MAX
         expected = _parameter_count(name, config)
     except ValueError as error:
         raise ValueError(f"{source}: {error}") from None
+    if model is not None and (type(model).__name__ != name or model.config() != config):
+        raise ValueError(
+            f"{source} holds {name}({brief(config)}), which does not match the model {model!r}"
+        )
     if len(parameters) != expected:
         raise ValueError(
             f"{source}: wrong shape: {name} with config {brief(config)} has "
             f"{expected if expected < 10**15 else 'more than 10**15'} parameters, the file has "
-            f"{len(parameters)}"
+            f"{len(parameters)}{_first_difference(name, config, source, parameters, model)}"
         )
     values = _floats(parameters, source)
-    if model is not None:
-        if type(model).__name__ != name or model.config() != config:
-            raise ValueError(
-                f"{source} holds {name}({brief(config)}), which does not match the model {model!r}"
-            )
-        target = model
-    else:
-        target = _build(name, config, source)
+    target = model if model is not None else _build(name, config, source)
     try:
         target.load_state_dict(values)
     except ValueError as error:

@@ -159,6 +159,30 @@ def test_save_refuses_unknown_modules(tmp_path: Path) -> None:
         nn.save(Custom(), tmp_path / "c.json")
 
 
+@pytest.mark.parametrize("into_a_model", [False, True])
+def test_a_parameter_too_few_or_too_many_is_named(tmp_path: Path, into_a_model: bool) -> None:
+    model = nn.MLP(2, [8, 8, 1], seed=0)
+    document = saved(model, tmp_path)
+    target = nn.MLP(2, [8, 8, 1], seed=1) if into_a_model else None
+    before = [p.data for p in target.parameters()] if target is not None else []
+    del document["parameters"]["layers.1.neurons.3.w.5"]
+    with pytest.raises(
+        ValueError,
+        match=r"has 105 parameters, the file has 104: parameter 'layers.1.neurons.3.w.5' is "
+        r"missing \(1 missing in all\)$",
+    ):
+        nn.load(write(tmp_path, document), target)
+    document["parameters"]["layers.1.neurons.3.w.5"] = 0.5
+    document["parameters"]["layers.1.neurons.3.w.8"] = 0.5
+    with pytest.raises(
+        ValueError,
+        match=r"the file has 106: the file's parameter 'layers.1.neurons.3.w.8' is not one of",
+    ):
+        nn.load(write(tmp_path, document), target)
+    if target is not None:
+        assert [p.data for p in target.parameters()] == before
+
+
 def test_huge_architecture_is_rejected_before_anything_is_built(tmp_path: Path) -> None:
     document = saved(nn.MLP(2, [3, 1], seed=0), tmp_path)
     document["config"]["nouts"] = [10**12, 1]
