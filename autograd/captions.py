@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from autograd import formula
 from autograd.drawing.labels import checks, hand_checked, number
-from autograd.graph import Step
+from autograd.graph import Step, topological_order
 from autograd.ops import format_number
 from autograd.value import Value
 
@@ -29,6 +29,23 @@ def local_formula(step: Step, names: dict[Value, str]) -> str | None:
     except ValueError:
         return text
     return None
+
+
+def reaches_twice(gate: Value, node: Value) -> bool:
+    """Does ``node`` reach ``gate`` by another path besides one direct edge: as both inputs
+    (``x * x``), or through another input too (``f = n1 + x`` with ``n1 = x * y``)?"""
+    others = [parent for parent in gate.parents]
+    others.remove(node)  # one direct edge (Values compare by identity)
+    return any(node in set(topological_order(parent)) for parent in others)
+
+
+def local_symbol(gate: Value, node: Value, names: dict[Value, str]) -> str:
+    """``∂q/∂x``: the local derivative of ``gate`` with respect to its input ``node``. Where
+    ``node`` reaches ``gate`` by another path too, the whole derivative differs from the local
+    one (``f = x*y + x``: ∂f/∂x is y + 1, the + gate's local derivative 1), so the symbol says
+    which it is: ``∂f/∂x (local)``."""
+    symbol = f"∂{names[gate]}/∂{names[node]}"
+    return f"{symbol} (local)" if reaches_twice(gate, node) else symbol
 
 
 def gate_note(gate: Value) -> str | None:

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 
 from autograd import formula
-from autograd.captions import listed
+from autograd.captions import listed, reaches_twice
 from autograd.checks import brief
 from autograd.derivatives import gradients
 from autograd.drawing.labels import DEFAULT_FMT, check_format, checks, hand_checked
@@ -78,21 +78,25 @@ def latex_name(name: str) -> str:
 @dataclass(frozen=True)
 class Factor:
     """One factor of a term: d ``out`` / d ``of`` (node names), its value, and its formula as
-    text and LaTeX (None for an upstream gradient taken from the backward pass)."""
+    text and LaTeX (None for an upstream gradient taken from the backward pass). ``local`` marks
+    a local gradient whose symbol alone would read as the whole derivative (``∂f/∂x (local)``,
+    see :func:`autograd.captions.local_symbol`)."""
 
     out: str
     of: str
     value: float
     formula: str | None
     formula_latex: str | None
+    local: bool = False
 
     @property
     def symbol(self) -> str:
-        return f"∂{self.out}/∂{self.of}"
+        return f"∂{self.out}/∂{self.of}" + (" (local)" if self.local else "")
 
     @property
     def symbol_latex(self) -> str:
-        return rf"\frac{{\partial {latex_name(self.out)}}}{{\partial {latex_name(self.of)}}}"
+        fraction = rf"\frac{{\partial {latex_name(self.out)}}}{{\partial {latex_name(self.of)}}}"
+        return rf"\left.{fraction}\right|_{{\mathrm{{local}}}}" if self.local else fraction
 
 
 @dataclass(frozen=True)
@@ -299,7 +303,9 @@ def _factor(gate: Value, index: int, names: dict[Value, str]) -> Factor:
     local = traced.locals[index]
     text = formula.render(local, traced.names).replace(" ** ", "^").replace(" * ", " · ")
     tex = formula.latex(local, traced.names, latex_name)
-    return Factor(names[gate], names[gate.parents[index]], gate.local_grads[index], text, tex)
+    node = gate.parents[index]
+    local = reaches_twice(gate, node)
+    return Factor(names[gate], names[node], gate.local_grads[index], text, tex, local)
 
 
 def _node(root: Value, node: Value | str, order: list[Value], names: dict[Value, str]) -> Value:

@@ -23,7 +23,13 @@ import string
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from autograd.captions import forward_expression, gate_note, local_formula, product_texts
+from autograd.captions import (
+    forward_expression,
+    gate_note,
+    local_formula,
+    local_symbol,
+    product_texts,
+)
 from autograd.drawing.cells import Picture
 from autograd.drawing.circuit import Circuit
 from autograd.drawing.labels import AUTO, checks, hand_checked, number
@@ -110,9 +116,10 @@ def _edge_hint(stepper: Stepper, step: Step) -> str:
     """The rule for the gradient one gate passes to one input, with its numbers."""
     names, fmt = stepper.names, stepper.look.fmt
     local, upstream, contribution = product_texts(fmt, step.local, step.upstream, step.contribution)
-    out, into = names[step.gate], names[step.input]
+    out = names[step.gate]
     rule = local_formula(step, names)
-    derivative = f"∂{out}/∂{into} = " + (f"{rule} = " if rule else "") + local
+    symbol = local_symbol(step.gate, step.input, names)
+    derivative = f"{symbol} = " + (f"{rule} = " if rule else "") + local
     note = gate_note(step.gate)
     head = f"{note}: " if note else f"{stepper.scene.by_value[step.gate].text} gate: "
     return (
@@ -199,7 +206,7 @@ def questions(stepper: Stepper, hide: str) -> list[Question]:
                     which = f" (as its {('first', 'second')[index]} input)" if twice else ""
                     prompt = (
                         f"what {names[gate]} passes back to {names[node]}{which}: "
-                        f"∂{root_name}/∂{names[gate]} · ∂{names[gate]}/∂{names[node]}"
+                        f"∂{root_name}/∂{names[gate]} · {local_symbol(gate, node, names)}"
                     )
                     ask((1, order[(gate, index)], 0), "grad", [key], step.contribution, prompt,
                         _edge_hint(stepper, step), _edge_mark(step))  # fmt: skip

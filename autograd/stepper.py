@@ -41,6 +41,7 @@ from autograd.captions import (
     gate_note,
     listed,
     local_formula,
+    local_symbol,
     product_texts,
 )
 from autograd.checks import brief
@@ -378,9 +379,10 @@ class Stepper:
         local, upstream, contribution = product_texts(
             fmt, step.local, step.upstream, step.contribution
         )
-        out, into = names[step.gate], names[step.input]
+        into = names[step.input]
         formula = local_formula(step, names)
-        derivative = f"∂{out}/∂{into} = " + (f"{formula} = " if formula else "") + local
+        symbol = local_symbol(step.gate, step.input, names)
+        derivative = f"{symbol} = " + (f"{formula} = " if formula else "") + local
         text = (
             f"{self.scene.by_value[step.gate].text} → {into}:  {derivative};  local × upstream "
             f"= {local} × {upstream} = {contribution}"

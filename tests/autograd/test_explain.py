@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, explain, gradients
+from autograd import Stepper, Value, explain, gradients
 from autograd.drawing.labels import checks
 from autograd.explain import latex_name
 from autograd.graph import topological_order
@@ -78,11 +78,29 @@ def test_several_paths_are_summed() -> None:
     assert found.paths == 3 and not found.grouped and found.total == 8.0
     assert str(found) == (
         "∂g/∂x sums 3 paths from x to g, each the product of the local gradients along it.\n"
-        "∂g/∂x = ∂g/∂n1 · ∂n1/∂x + ∂g/∂n1 · ∂n1/∂x + ∂g/∂n2 · ∂n2/∂x\n"
+        "∂g/∂x = ∂g/∂n1 · ∂n1/∂x (local) + ∂g/∂n1 · ∂n1/∂x (local) + ∂g/∂n2 · ∂n2/∂x\n"
         "      = 1 · x + 1 · x + 1 · y\n"
         "      = 1.00 · 3.00 + 1.00 · 3.00 + 1.00 · 2.00\n"
         "      = 8.00"
     )
+
+
+def test_a_local_gradient_is_marked_where_its_symbol_would_read_as_the_whole_one() -> None:
+    """x feeds f directly and through n1 (f = x*y + x): the + gate's ∂f/∂x is 1, the whole
+    ∂f/∂x is y + 1, so the local one says so, in the text, in LaTeX, in the stepper's caption
+    and in the quiz's prompt; ∂n1/∂x (x reaches n1 once) stays as it is."""
+    x, y = Value(3.0, "x"), Value(2.0, "y")
+    f = x * y + x
+    f.label = "f"
+    found = explain(f, x)
+    assert str(found).splitlines()[1] == "∂f/∂x = ∂f/∂n1 · ∂n1/∂x + ∂f/∂x (local)"
+    assert r"\left.\frac{\partial f}{\partial x}\right|_{\mathrm{local}}" in found.latex
+    captions = [Stepper(f).caption(k) for k in range(len(Stepper(f)))]
+    assert any("+ → x:  ∂f/∂x (local) = 1.00;" in c for c in captions)
+    assert any("* → x:  ∂n1/∂x = y = 2.00;" in c for c in captions)
+    assert captions[-1] == "backward done: ∂f/∂x = 3.00, ∂f/∂y = 3.00"
+    prompts = [q.prompt for q in Stepper(f).questions()]
+    assert "what f passes back to x: ∂f/∂f · ∂f/∂x (local)" in prompts
 
 
 def test_the_sigmoid_neuron_brackets_negative_factors() -> None:
@@ -111,7 +129,7 @@ def test_path_explosion_is_grouped_by_the_first_edge() -> None:
     assert found.paths == 4096 and found.grouped and len(found.terms) == 2
     lines = str(found).splitlines()
     assert lines[0].startswith("∂y/∂x sums 4,096 paths from x to y, too many to write out")
-    assert lines[1] == "∂y/∂x = ∂y/∂n1 · ∂n1/∂x + ∂y/∂n1 · ∂n1/∂x"
+    assert lines[1] == "∂y/∂x = ∂y/∂n1 · ∂n1/∂x (local) + ∂y/∂n1 · ∂n1/∂x (local)"
     assert lines[2] == "      = ∂y/∂n1 · x + ∂y/∂n1 · x"
     assert found.total == pytest.approx(found.gradient, rel=1e-12)
 

@@ -57,7 +57,7 @@ def test_a_branch_asks_for_each_use_and_the_sum() -> None:
     g.label = "g"
     asked = Stepper(g).questions()
     prompts = [q.prompt for q in asked]
-    assert "what n1 passes back to x (as its first input): ∂g/∂n1 · ∂n1/∂x" in prompts
+    assert "what n1 passes back to x (as its first input): ∂g/∂n1 · ∂n1/∂x (local)" in prompts
     total = asked[-1]
     assert total.prompt == "∂g/∂x, the gradient on x's wire" and total.answer == 8.0
     assert total.hint.startswith("gradients add at branches: x is used 3 times")
