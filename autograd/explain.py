@@ -300,12 +300,12 @@ def _factor(gate: Value, index: int, names: dict[Value, str]) -> Factor:
         p.data if p.is_constant else formula.name(names[p]) for p in gate.parents
     ]  # constants go in as numbers, so the formula folds them (2 * x for x ** 2)
     traced = formula.symbolic(gate.gate, inputs, names[gate])
-    local = traced.locals[index]
-    text = formula.render(local, traced.names).replace(" ** ", "^").replace(" * ", " · ")
-    tex = formula.latex(local, traced.names, latex_name)
+    derivative = traced.locals[index]
+    text = formula.render(derivative, traced.names).replace(" ** ", "^").replace(" * ", " · ")
+    tex = formula.latex(derivative, traced.names, latex_name)
     node = gate.parents[index]
-    local = reaches_twice(gate, node)
-    return Factor(names[gate], names[node], gate.local_grads[index], text, tex, local)
+    marked = reaches_twice(gate, node)
+    return Factor(names[gate], names[node], gate.local_grads[index], text, tex, marked)
 
 
 def _node(root: Value, node: Value | str, order: list[Value], names: dict[Value, str]) -> Value:
