@@ -404,24 +404,25 @@ class Stepper:
                 f";  through its {node.op} gate: local × upstream = {local} × {up} = {pre} at its "
                 "pre-activation"
             )
-        drawn = [s for s in group if s.input in self.scene.by_value]
+        contributions = {(s.gate, s.index): s.contribution for s in group}
+        flows = {
+            link: sum(contributions[e] for e in link.edges)
+            for link in self.scene.links
+            if link.target is item
+        }
         if item.dead:
             text += ";  dead for this input: nothing flows back"
         else:
-            contributions = {(s.gate, s.index): s.contribution for s in drawn}
-            parts = [
-                f"{link.source.name} {number(sum(contributions[e] for e in link.edges), fmt)}"
-                for link in self.scene.links
-                if link.target is item
-            ]
+            parts = [f"{link.source.name} {number(flow, fmt)}" for link, flow in flows.items()]
             hidden = {
                 s.input for s in group if s.input.is_leaf and s.input not in self.scene.by_value
             }
             text += f";  back to {listed(parts)}" if parts else ""
             text += f" and to its {len(hidden)} parameters" if hidden else ""
+        receiving = [link for link, flow in flows.items() if flow != 0.0]
         mark = Highlight(
             node,
-            to_edges=frozenset((s.gate, s.index) for s in drawn),
+            to_edges=frozenset(edge for link in receiving for edge in link.edges),
             from_nodes=frozenset({node}),
         )
         return text, mark
