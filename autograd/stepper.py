@@ -13,11 +13,12 @@ inputs: ``contribution = local x upstream``. The frames, all on one layout:
 4. with ``update=``, one frame per parameter showing ``w ← w − η·∂f/∂w`` with the numbers.
 
 With ``collapse='neuron'`` a frame is a whole neuron (its forward value, or everything that
-flows back through it). Captions show each number with as many digits as it takes for the shown
-arithmetic to check by hand: ``2.00 × 0.197 = 0.39`` where the upstream 0.1966 is 0.20 on its
-wire (``2.00 × 0.20 = 0.39`` would not check). Unknown
-values and gradients show '?' in cells sized for every number they will show, so nothing moves
-between frames.
+flows back through it, marking the boxes it flows back to: none for a dead neuron).
+
+Captions show each number with as many digits as it takes for the shown arithmetic to check by
+hand: ``2.00 × 0.197 = 0.39`` where the upstream 0.1966 is 0.20 on its wire (``2.00 × 0.20 =
+0.39`` would not check). Unknown values and gradients show '?' in cells sized for every number
+they will show, so nothing moves between frames.
 
 The steps are computed once, when the Stepper is made; the graph's ``.grad`` values are then put
 back exactly as they were and no ``.data`` is changed (the update frames only show the update).
