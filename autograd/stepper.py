@@ -13,11 +13,12 @@ inputs: ``contribution = local x upstream``. The frames, all on one layout:
 4. with ``update=``, one frame per parameter showing ``w ← w − η·∂f/∂w`` with the numbers.
 
 With ``collapse='neuron'`` a frame is a whole neuron (its forward value, or everything that
-flows back through it). Captions show each number with as many digits as it takes for the shown
-arithmetic to check by hand: ``2.00 × 0.197 = 0.39`` where the upstream 0.1966 is 0.20 on its
-wire (``2.00 × 0.20 = 0.39`` would not check). Unknown
-values and gradients show '?' in cells sized for every number they will show, so nothing moves
-between frames.
+flows back through it, marking the boxes it flows back to: none for a dead neuron).
+
+Captions show each number with as many digits as it takes for the shown arithmetic to check by
+hand: ``2.00 × 0.197 = 0.39`` where the upstream 0.1966 is 0.20 on its wire (``2.00 × 0.20 =
+0.39`` would not check). Unknown values and gradients show '?' in cells sized for every number
+they will show, so nothing moves between frames.
 
 The steps are computed once, when the Stepper is made; the graph's ``.grad`` values are then put
 back exactly as they were and no ``.data`` is changed (the update frames only show the update).
@@ -406,24 +407,25 @@ class Stepper:
                 f";  through its {node.op} gate: local × upstream = {local} × {up} = {pre} at its "
                 "pre-activation"
             )
-        drawn = [s for s in group if s.input in self.scene.by_value]
+        contributions = {(s.gate, s.index): s.contribution for s in group}
+        flows = {
+            link: sum(contributions[e] for e in link.edges)
+            for link in self.scene.links
+            if link.target is item
+        }
         if item.dead:
             text += ";  dead for this input: nothing flows back"
         else:
-            contributions = {(s.gate, s.index): s.contribution for s in drawn}
-            parts = [
-                f"{link.source.name} {number(sum(contributions[e] for e in link.edges), fmt)}"
-                for link in self.scene.links
-                if link.target is item
-            ]
+            parts = [f"{link.source.name} {number(flow, fmt)}" for link, flow in flows.items()]
             hidden = {
                 s.input for s in group if s.input.is_leaf and s.input not in self.scene.by_value
             }
             text += f";  back to {listed(parts)}" if parts else ""
             text += f" and to its {len(hidden)} parameters" if hidden else ""
+        receiving = [link for link, flow in flows.items() if flow != 0.0]
         mark = Highlight(
             node,
-            to_edges=frozenset((s.gate, s.index) for s in drawn),
+            to_edges=frozenset(edge for link in receiving for edge in link.edges),
             from_nodes=frozenset({node}),
         )
         return text, mark

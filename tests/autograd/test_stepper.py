@@ -268,6 +268,104 @@ def test_collapsed_networks_step_neuron_by_neuron() -> None:
     assert LIGHT.dead_fill in stepper.frame(done).source
 
 
+def _docs_network() -> Stepper:
+    """The stepper of docs/drawing.md's network, whose layer2/n5 and layer1/n4 are dead."""
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(3, [6, 6, 1], seed=0)
+    loss = (model([Value(0.5, "x1"), Value(-1.0, "x2"), Value(2.0, "x3")]) - 1.0) ** 2
+    loss.label = "loss"
+    return Stepper(loss, collapse="neuron")
+
+
+def _flowing_back(stepper: Stepper, k: int) -> set[str]:
+    """The drawn nodes that backward frame ``k``'s steps pass a gradient to: the sum of the
+    frame's contributions into each is not zero."""
+    start, end = stepper.frames[k - 1].steps or 0, stepper.frames[k].steps
+    assert end is not None
+    shares: dict[str, float] = {}
+    for (gate, index), (n, contribution) in stepper.timeline.edges.items():
+        item = stepper.scene.by_value.get(gate.parents[index])
+        if start <= n < end and item is not None:
+            shares[item.name] = shares.get(item.name, 0.0) + contribution
+    return {name for name, share in shares.items() if share != 0.0}
+
+
+def _receiving(
+    stepper: Stepper, fills: dict[str, str | None] | None = None, k: int = 0
+) -> set[str]:
+    """The boxes a collapsed frame marks as receiving, from its cells' fills by key (by default
+    those of frame ``k``'s picture)."""
+    if fills is None:
+        fills = {key: cell.fill for key, cell in stepper.picture(k).cells.items()}
+    items = stepper.scene.items
+    return {item.name for item in items if fills[f"{item.id}d"] == LIGHT.active_wire}
+
+
+def _box_markup(source: str, box: str) -> str:
+    """One box of a collapsed drawing's DOT text: a layer's row, or a node of its own."""
+    match = re.search(rf'<TABLE PORT="{box}".*?</TABLE>', source) or re.search(
+        rf"^\s*{box} \[label=<(.*)> shape=plain\]$", source, re.M
+    )
+    assert match is not None
+    return match[0]
+
+
+def test_a_neuron_frame_marks_as_receiving_only_what_its_gradient_flows_back_to() -> None:
+    stepper = _docs_network()
+    dead_frames = [k for k in _backward(stepper) if "dead for this input" in stepper.caption(k)]
+    assert dead_frames == [5, 7, 10, 12, 13, 15]
+    for k in _backward(stepper):
+        source = stepper.frame(k).source
+        drawn = {
+            item.name
+            for item in stepper.scene.items
+            if LIGHT.active_wire in _box_markup(source, item.id)
+        }
+        marked = _receiving(stepper, k=k)
+        assert marked == drawn == _flowing_back(stepper, k), (k, stepper.caption(k))
+        if k in dead_frames:
+            assert marked == set(), "a dead neuron passes nothing back"
+            highlight = stepper.frames[k].highlight
+            assert highlight is not None and highlight.gate is not None, "it is the one stepped"
+    assert _receiving(stepper, k=4) == {f"layer1/n{j}" for j in range(1, 7)}
+    assert _receiving(stepper, k=11) == {"x1", "x2", "x3"}
+    assert _receiving(stepper, k=len(stepper) - 1) == set()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(0, 10_000),
+    st.lists(st.floats(-3, 3, allow_nan=False), min_size=2, max_size=2),
+    st.sampled_from(["relu", "tanh"]),
+)
+def test_every_collapsed_frame_marks_the_nodes_its_gradient_flows_back_to(
+    seed: int, inputs: list[float], activation: str
+) -> None:
+    nn = pytest.importorskip("nn")
+    model = nn.MLP(2, [3, 3, 1], seed=seed, activation=activation)
+    loss = (model([Value(inputs[0], "x1"), Value(inputs[1], "x2")]) - 1.0) ** 2
+    stepper = Stepper(loss, collapse="neuron")
+    for k in _backward(stepper):
+        assert _receiving(stepper, k=k) == _flowing_back(stepper, k), stepper.caption(k)
+
+
+@needs_dot
+def test_the_pages_change_lists_give_each_frames_marks(tmp_path: Path) -> None:
+    stepper = _docs_network()
+    page = stepper.to_html(tmp_path / "net.html").read_text(encoding="utf-8")
+    data = json.loads(
+        re.search(r'<script type="application/json" id="frames">(.*?)</script>', page, re.S)[1]
+    )
+    fills: dict[str, str | None] = {
+        key: cell.fill or "none" for key, cell in stepper.picture(0).cells.items()
+    }
+    for k, change in enumerate(data["changes"], 1):  # as the page's script applies them
+        fills.update(change.get("f", {}))
+        assert fills == {key: cell.fill or "none" for key, cell in stepper.picture(k).cells.items()}
+        if k in _backward(stepper):
+            assert _receiving(stepper, fills) == _flowing_back(stepper, k), k
+
+
 def test_every_frame_has_the_same_nodes_edges_and_cell_sizes() -> None:
     f, _ = sigmoid_circuit()
     stepper = Stepper(f, forward=True, update=0.1)

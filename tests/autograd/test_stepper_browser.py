@@ -164,6 +164,40 @@ def test_a_collapsed_network_steps_neuron_by_neuron(browser: Any, tmp_path: Path
     assert all(_fill(browser, f"b-{item.id}d") == "#e0e0e0" for item in dead)
 
 
+def test_a_dead_neurons_frame_marks_nothing_as_receiving(browser: Any, tmp_path: Path) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    from tests.autograd.test_stepper import _backward, _docs_network, _flowing_back, _receiving
+
+    stepper = _docs_network()
+    _open(browser, stepper.to_html(tmp_path / "net.html"))
+
+    def fills() -> dict[str, str]:
+        return dict(
+            browser.execute_script(
+                "return [...document.querySelectorAll('[id^=\"b-\"]')]"
+                ".map(e => [e.id.slice(2), e.getAttribute('fill')])"
+            )
+        )
+
+    backward = _backward(stepper)
+    for k in range(1, len(stepper)):
+        _keys(browser, Keys.ARROW_RIGHT)
+        assert _frame(browser) == k
+        shown = fills()
+        assert shown == {key: c.fill or "none" for key, c in stepper.picture(k).cells.items()}
+        if k in backward:
+            assert _receiving(stepper, shown) == _flowing_back(stepper, k), stepper.caption(k)
+    layer1 = {f"layer1/n{j}" for j in range(1, 7)}
+    for k, expected in ((12, set()), (4, layer1), (5, set()), (11, {"x1", "x2", "x3"})):
+        browser.execute_script(
+            "const s = document.getElementById('slider'); s.value = arguments[0];"
+            "s.dispatchEvent(new Event('input', {bubbles: true}));",
+            k,
+        )  # jumps back and forth: frames 5 and 12 are dead neurons'
+        assert _frame(browser) == k and _receiving(stepper, fills()) == expected, k
+
+
 def test_play_advances_by_itself_and_pauses(browser: Any, tmp_path: Path) -> None:
     x, y = Value(1.0, "x"), Value(2.0, "y")
     page = Stepper(x * y).html(delay_ms=50)
