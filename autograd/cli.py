@@ -208,9 +208,7 @@ def _render(args: argparse.Namespace) -> dict[Path | None, bytes]:
         raise ExpressionError(str(error)) from None
     expression = _parse(args.expression)
     bound = parse_bindings(args.values)
-    unused = [name for name in bound if name not in expression.names]
-    if unused:
-        raise ExpressionError(f"{unused[0]}={bound[unused[0]]:g} is not used by the expression")
+    expression.check_values(bound)
     if not expression.names:
         raise ExpressionError(
             "the expression has no variables, so there is nothing to differentiate"
