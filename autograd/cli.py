@@ -6,7 +6,9 @@ Also installed as ``chainrule``. The expression is parsed with a whitelist (see
 ``name=value`` list. Exit status 0 on success, 2 when the command line is wrong (a rejected
 expression, a missing or malformed value, work past a limit; nothing is written), 1 when the
 diagram cannot be made or written (no ``dot`` program, ``dot`` failing, a file or stdout that
-cannot be written), 130 when interrupted. Every error is one line on stderr.
+cannot be written), 130 when interrupted. Every error is one line on stderr that says what to
+do, argparse's too (an expression that starts with '-' is shown after ``--``, where it goes);
+without arguments the command prints its help.
 
 Limits, checked before the work they bound (each can be raised with its option):
 
