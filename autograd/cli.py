@@ -6,7 +6,9 @@ Also installed as ``chainrule``. The expression is parsed with a whitelist (see
 ``name=value`` list. Exit status 0 on success, 2 when the command line is wrong (a rejected
 expression, a missing or malformed value, work past a limit; nothing is written), 1 when the
 diagram cannot be made or written (no ``dot`` program, ``dot`` failing, a file or stdout that
-cannot be written), 130 when interrupted. Every error is one line on stderr.
+cannot be written), 130 when interrupted. Every error is one line on stderr that says what to
+do, argparse's too (an expression that starts with '-' is shown after ``--``, where it goes);
+without arguments the command prints its help.
 
 Limits, checked before the work they bound (each can be raised with its option):
 
@@ -24,11 +26,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import os
 import re
+import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from difflib import get_close_matches
 from pathlib import Path
+from typing import Any, NoReturn
 
 import graphviz
 
@@ -58,7 +64,7 @@ RENDER = {
     "description": (
         "Compute EXPRESSION at the given values, run backward, and draw it. EXPRESSION may "
         f"use {ALLOWED}. Options may come before or after the NAME=NUMBER values. An "
-        "expression starting with '-' goes after '--'."
+        "expression starting with '-' goes after '--', the options before it."
     ),
     "epilog": (
         'example: chainrule render "(x+y)*z" x=-2 y=5 z=-4 -o graph.svg --steps steps.html '
@@ -78,10 +84,115 @@ def _positive_int(text: str) -> int:
     return number
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _number(text: str) -> float:
+    """An argparse type: a float (its range is checked where it is used)."""
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a number, for example 192, got {shorten(text)!r}"
+        ) from None
+
+
+def _choice(*choices: str) -> Callable[[str], str]:
+    """An argparse type: one of ``choices``, refused in the same words on every Python."""
+
+    def choose(text: str) -> str:
+        if text not in choices:
+            raise argparse.ArgumentTypeError(
+                f"invalid choice {shorten(text)!r} (choose from {', '.join(choices)})"
+            )
+        return text
+
+    return choose
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line on stderr, with what to do, and status 2."""
+
+    def __init__(self, *args: Any, tokens: Sequence[str] = (), **kwargs: Any) -> None:
+        self.tokens = list(tokens)  # the command line after the command, for hints
+        self.takes_value: dict[str, bool] = {}  # each option string: does it take a value?
+        super().__init__(*args, **kwargs)  # adds -h
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        for option in action.option_strings:
+            self.takes_value[option] = action.nargs != 0
+        return action
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{PROGRAM}: error: {self._advice(message)}\n")
+
+    def _advice(self, message: str) -> str:
+        """argparse's message in plain words, on one line, with what to do."""
+        if message.startswith(UNRECOGNIZED) or message.startswith(REQUIRED):
+            moved = _after_separator(self.tokens, self.takes_value)
+            if moved is not None:
+                return (
+                    "an expression that starts with '-' goes after --, the options before it: "
+                    + moved
+                )
+        if message.startswith(UNRECOGNIZED):
+            unknown = message[len(UNRECOGNIZED) :].split()[0]
+            if unknown.startswith("-"):
+                message = f"unknown option {shorten(unknown)}"
+                near = get_close_matches(unknown, list(self.takes_value), n=1, cutoff=0.6)
+                if near:
+                    message += f" (did you mean {near[0]}?)"
+        elif message.startswith(REQUIRED) and "expression" in message:
+            message = f"no expression: give one and its values, as in {EXAMPLE}"
+        elif message.startswith(REQUIRED):  # the command
+            message = f"no command: the command is render, as in {EXAMPLE}"
+        return f"{shorten(message, 300)}; see {self.prog} --help"
+
+
+UNRECOGNIZED = "unrecognized arguments: "
+REQUIRED = "the following arguments are required: "
+EXAMPLE = 'chainrule render "(x+y)*z" x=-2 y=5 z=-4 -o graph.svg'
+NEGATIVE_NUMBER = re.compile(r"^-\d+$|^-\d*\.\d+$")  # argparse reads these as values
+
+
+def _after_separator(tokens: list[str], takes_value: dict[str, bool]) -> str | None:
+    """The command line with the expression that starts with '-' (which argparse takes for an
+    option) after '--' and the options before it, or None if there is no such expression."""
+    if "--" in tokens:
+        return None
+    options: list[str] = []
+    values: list[str] = []
+    expression = None
+    rest = iter(tokens)
+    for token in rest:
+        if not token.startswith("-") or NEGATIVE_NUMBER.match(token) or " " in token:
+            values.append(token)
+        elif token[1:2] not in ("-", "o", "h") and expression is None:  # not -o, -h or --name
+            expression = token
+        else:
+            options.append(token)
+            if _takes_value(token, takes_value):
+                options.extend(list(itertools.islice(rest, 1)))  # its value, if there is one
+    if expression is None:
+        return None
+    return shlex.join([PROGRAM, "render", *options, "--", expression, *values])
+
+
+def _takes_value(token: str, takes_value: dict[str, bool]) -> bool:
+    """Is the next token the value of option ``token`` (``--fmt``, ``--fm``, ``-o``)?"""
+    if "=" in token or (token.startswith("-o") and token != "-o"):  # the value is attached
+        return False
+    named = [
+        o for o in takes_value if o == token or (token.startswith("--") and o.startswith(token))
+    ]
+    return len(named) == 1 and takes_value[named[0]]
+
+
+def build_parser(arguments: Sequence[str] = ()) -> argparse.ArgumentParser:
     """The argument parser: one command, ``render``."""
-    parser = argparse.ArgumentParser(
-        prog=PROGRAM, description="Draw backprop through an expression, as in the cs231n figures."
+    parser = _Parser(
+        prog=PROGRAM,
+        description="Draw backprop through an expression, as in the cs231n figures.",
+        epilog=f"example: {EXAMPLE}",
+        tokens=arguments,
     )
     commands = parser.add_subparsers(dest="command", required=True)
     render = commands.add_parser(
@@ -98,30 +209,47 @@ def _add_render_arguments(render: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         type=Path,
+        metavar="FILE",
         help="diagram file: .svg .png .pdf .dot, or .tikz/.tex for LaTeX (default: DOT text on "
         "stdout)",
     )
     render.add_argument(
         "--steps",
         type=Path,
+        metavar="FILE",
         help="also write the backprop stepper: .html (player), .gif, or .pdf (a frame a page)",
     )
     render.add_argument(
         "--quiz",
         type=Path,
+        metavar="FILE",
         help="also write a quiz: .html (a page that marks the answers) or .svg .png .pdf (a "
         "printable worksheet)",
     )
+    choices = {
+        "hide": ("grads", "values", "both"),
+        "theme": ("light", "colorblind", "dark"),
+        "style": ("circuit", "record"),
+        "rankdir": ("LR", "TB", "RL", "BT"),
+    }
+    shown = {name: "{" + ",".join(options) + "}" for name, options in choices.items()}
     render.add_argument(
         "--hide",
-        choices=("grads", "values", "both"),
+        type=_choice(*choices["hide"]),
+        metavar=shown["hide"],
         default="grads",
         help="what the quiz asks for (default: grads)",
     )
     render.add_argument(
-        "--theme", choices=("light", "colorblind", "dark"), default="light", help="the colours"
+        "--theme",
+        type=_choice(*choices["theme"]),
+        metavar=shown["theme"],
+        default="light",
+        help="the colours",
     )
-    render.add_argument("--style", choices=("circuit", "record"), default="circuit")
+    render.add_argument(
+        "--style", type=_choice(*choices["style"]), metavar=shown["style"], default="circuit"
+    )
     render.add_argument(
         "--max-nodes",
         type=_positive_int,
@@ -140,30 +268,56 @@ def _add_render_arguments(render: argparse.ArgumentParser) -> None:
     render.add_argument(
         "--fmt", default="auto", help="number format: auto (0.73, -0.0042), or for example .2f or g"
     )
-    render.add_argument("--rankdir", choices=("LR", "TB", "RL", "BT"), default="LR")
+    render.add_argument(
+        "--rankdir", type=_choice(*choices["rankdir"]), metavar=shown["rankdir"], default="LR"
+    )
     render.add_argument("--heat", action="store_true", help="wire width and colour by |gradient|")
     render.add_argument(
         "--forward-only", action="store_true", help="do not run backward (gradients show '?')"
     )
     render.add_argument(
         "--dpi",
-        type=float,
+        type=_number,
         help="resolution of a .png diagram or worksheet (96 by default) and of a .gif (96) or .pdf "
         "(150) stepper",
     )
 
 
 def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The command line, read with options allowed before or after the NAME=NUMBER values."""
+    """The command line, read with options allowed before or after the NAME=NUMBER values.
+    Without arguments: the help, on stdout (SystemExit 0); a wrong command line: one line on
+    stderr (SystemExit 2)."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    if arguments[:1] != ["render"]:
-        return build_parser().parse_args(arguments)  # usage, --help, or an unknown command
-    render = argparse.ArgumentParser(
-        prog=f"{PROGRAM} render", description=RENDER["description"], epilog=RENDER["epilog"]
+    if not arguments:
+        build_parser().print_help()
+        raise SystemExit(0)
+    if arguments[0] != "render":
+        parser = build_parser(arguments)
+        command = arguments[0]
+        if not command.startswith("-"):
+            if get_close_matches(command, ["render"], n=1, cutoff=0.6):
+                parser.error(f"unknown command {shorten(command)!r} (did you mean render?)")
+            parser.error(
+                f"unknown command {shorten(command)!r}: the command is render, as in "
+                f"{shorten(shlex.join([PROGRAM, 'render', *arguments]), 200)}"
+            )
+        return parser.parse_args(arguments)  # --help, or an error
+    render = _Parser(
+        prog=f"{PROGRAM} render",
+        description=RENDER["description"],
+        epilog=RENDER["epilog"],
+        tokens=arguments[1:],
     )
     _add_render_arguments(render)
     if "--" in arguments:  # an expression starting with '-': options go before the '--'
         args = render.parse_args(arguments[1:])
+        option = next((v for v in args.values if v.startswith("-")), None)
+        if option is not None:  # read as a value, as everything after the '--'
+            render.error(
+                f"{shorten(option)} comes after --, where everything is the expression or a "
+                "value: options go before the --, as in chainrule render -o neg.svg -- '-x*y' "
+                "x=2 y=3"
+            )
     else:
         args = render.parse_intermixed_args(arguments[1:])
     args.command = "render"
@@ -208,9 +362,7 @@ def _render(args: argparse.Namespace) -> dict[Path | None, bytes]:
         raise ExpressionError(str(error)) from None
     expression = _parse(args.expression)
     bound = parse_bindings(args.values)
-    unused = [name for name in bound if name not in expression.names]
-    if unused:
-        raise ExpressionError(f"{unused[0]}={bound[unused[0]]:g} is not used by the expression")
+    expression.check_values(bound)
     if not expression.names:
         raise ExpressionError(
             "the expression has no variables, so there is nothing to differentiate"

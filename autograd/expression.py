@@ -2,7 +2,9 @@
 
 Allowed: numbers, names, ``+ - * / **``, unary minus, parentheses, and calls of the gates of
 the op table that are functions (``exp``, ``log``, ``max``, ``relu``, ``tanh``, ...:
-:data:`FUNCTIONS`, read from :data:`autograd.ops.OPS`). The text is parsed by :func:`ast.parse`
+:data:`FUNCTIONS`, read from :data:`autograd.ops.OPS`). A call may leave out the inputs its Value
+method has defaults for, as in Python: ``leaky_relu(x)`` is ``x.leaky_relu()``, slope 0.01
+(:data:`DEFAULTS`). The text is parsed by :func:`ast.parse`
 and every node of the tree is checked against that list; anything else (attribute access,
 other calls, lambdas, subscripts, comprehensions, comparisons, strings, ...) raises
 :class:`ExpressionError`. The checked tree is then computed node by node on Values: nothing is
@@ -16,6 +18,8 @@ recursion, and a message quotes at most :data:`SHOWN_LENGTH` (60) characters of 
 from __future__ import annotations
 
 import ast
+import difflib
+import inspect
 import math
 import operator
 import re
@@ -32,6 +36,20 @@ MAX_LENGTH = 10_000
 SHOWN_LENGTH = 60  # an error message quotes at most this much of the expression
 FUNCTIONS: dict[str, Op] = {name: op for name, op in OPS.items() if op.operator is None}
 """The gates an expression may call by name, with their arity (``max(x, y)``, ``tanh(x)``)."""
+
+
+def _defaults(op: Op) -> tuple[float, ...]:
+    """The values the gate's Value method gives its last inputs when a call leaves them out."""
+    method = getattr(Value, op.name, None)
+    if method is None:
+        return ()
+    parameters = list(inspect.signature(method).parameters.values())[1:]  # after self
+    return tuple(float(p.default) for p in parameters if p.default is not inspect.Parameter.empty)
+
+
+DEFAULTS: dict[str, tuple[float, ...]] = {name: _defaults(op) for name, op in FUNCTIONS.items()}
+"""The inputs a call may leave out, by function, read from the Value methods (``leaky_relu``:
+``(0.01,)``, the slope of ``x.leaky_relu()``)."""
 ALLOWED = "numbers, names, + - * / **, unary minus, parentheses and calls of " + ", ".join(
     FUNCTIONS
 )
@@ -111,10 +129,32 @@ def _check(node: ast.AST) -> str | None:
             return _describe(node)
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             return f"keyword or starred arguments in {name}(...)"
-        if len(node.args) != FUNCTIONS[name].arity:
-            return f"{name}(...) with {len(node.args)} arguments (it takes {FUNCTIONS[name].arity})"
         return None
     return _describe(node)
+
+
+def _arguments(count: int) -> str:
+    return f"{count} argument" if count == 1 else f"{count} arguments"
+
+
+def _check_arity(node: ast.Call, source: str) -> None:
+    """An ExpressionError unless the call has as many arguments as its function takes (its
+    Value method's defaults may be left out), saying the form to use."""
+    assert isinstance(node.func, ast.Name)
+    name = node.func.id
+    most = FUNCTIONS[name].arity
+    fewest = most - len(DEFAULTS[name])
+    if fewest <= len(node.args) <= most:
+        return
+    forms = [
+        f"{name}({', '.join([*'xyz'[:fewest], *map(repr, DEFAULTS[name][: k - fewest])])})"
+        for k in range(fewest, most + 1)
+    ]
+    takes = f"{fewest} or {_arguments(most)}" if fewest < most else _arguments(most)
+    raise ExpressionError(
+        f"{_shown(node, source)} has {_arguments(len(node.args))}: {name} takes {takes}, as in "
+        f"{' or '.join(forms)}"
+    )
 
 
 def _children(node: ast.AST) -> list[ast.expr]:
@@ -135,11 +175,37 @@ class Expression:
     nodes: tuple[ast.expr, ...]
     names: tuple[str, ...]
 
+    def check_values(self, values: Mapping[str, float]) -> None:
+        """An ExpressionError unless ``values`` gives a value to each name and to nothing else:
+        first a name without a value (the real mistake when ``X*y`` is given ``x=1 y=2``), then
+        a value that no name uses."""
+        self._check_given(values)
+        unused = [name for name in values if name not in self.names]
+        if unused:
+            raise ExpressionError(
+                f"{unused[0]}={values[unused[0]]:g} is not used by the expression"
+            )
+
+    def _check_given(self, values: Mapping[str, object]) -> None:
+        """An ExpressionError for the first name without a value, with the given name it may be
+        a slip for (another case, or a close spelling)."""
+        missing = [name for name in self.names if name not in values]
+        if not missing:
+            return
+        name = missing[0]
+        message = f"{name!r} has no value: pass it as {name}=<number>"
+        unused = [given for given in values if given not in self.names]
+        same = [given for given in unused if given.casefold() == name.casefold()]
+        close = difflib.get_close_matches(name, unused, n=1, cutoff=0.75)
+        if same:
+            message += f" (names are case-sensitive: {same[0]} is given, {name} is not)"
+        elif close:
+            message += f" ({close[0]} is given but not used: is one of them misspelt?)"
+        raise ExpressionError(message)
+
     def evaluate(self, values: Mapping[str, Value | float]) -> Value | float:
         """Compute the expression with Values (or floats) for its names, operands first."""
-        missing = [name for name in self.names if name not in values]
-        if missing:
-            raise ExpressionError(f"{missing[0]!r} has no value: pass it as {missing[0]}=<number>")
+        self._check_given(values)
         source = self.text.strip()  # the text ast.parse read: node positions refer to it
         results: dict[int, Any] = {}
         for node in reversed(self.nodes):  # every operand comes after its operator in self.nodes
@@ -168,7 +234,11 @@ def _compute(
             result = BINARY[type(node.op)](*args)
         else:
             assert isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-            result = _call(FUNCTIONS[node.func.id], args)
+            name = node.func.id
+            left_out = FUNCTIONS[name].arity - len(args)  # given by the Value method's defaults
+            result = _call(
+                FUNCTIONS[name], [*args, *DEFAULTS[name][len(DEFAULTS[name]) - left_out :]]
+            )
     except (ArithmeticError, ValueError, TypeError) as error:
         if isinstance(node, ast.Constant):
             shown = _shown(node, source)
@@ -217,6 +287,8 @@ def parse(text: str) -> Expression:
         reason = _check(node)
         if reason is not None:
             raise ExpressionError(f"not allowed: {reason}; an expression may use {ALLOWED}")
+        if isinstance(node, ast.Call):
+            _check_arity(node, text.strip())
         nodes.append(node)
         if isinstance(node, ast.Name) and node.id not in names:
             names.append(node.id)

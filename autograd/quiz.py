@@ -163,7 +163,8 @@ def _edge_mark(step: Step) -> Highlight:
 
 
 def questions(stepper: Stepper, hide: str) -> list[Question]:
-    """The blanks of a quiz on ``stepper``'s drawing, in the order backprop fills them."""
+    """The blanks of a quiz on ``stepper``'s drawing, in the order backprop fills them; a
+    ValueError for a graph without a gate (nothing to ask)."""
     hide = check_hide(hide)
     if any(item.kind == "neuron" for item in stepper.scene.items):
         raise ValueError(
@@ -171,6 +172,11 @@ def questions(stepper: Stepper, hide: str) -> list[Question]:
             "neuron hides its gates)"
         )
     fmt, root, names = stepper.look.fmt, stepper.root, stepper.names
+    if not any(item.kind == "gate" for item in stepper.scene.items):
+        raise ValueError(
+            f"a quiz asks for the numbers gates compute, and the graph of {names[root]} has no "
+            "gate (it is a single input): quiz an expression with an operation, such as x * y"
+        )
     into: dict[Value, list[Step]] = {}
     for step in stepper.steps:
         into.setdefault(step.input, []).append(step)

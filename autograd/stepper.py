@@ -666,7 +666,8 @@ class Stepper:
         else:
             lines = [f"({q.letter}) {q.prompt}:  {'_' * 14}" for q in asked]
         wrapped = [part for line in lines for part in self._lines(line)]
-        head = "Answers" if answers else "Fill in the blanks (a), (b), ...:"
+        head = "Fill in the blanks (a), (b), ...:" if len(asked) > 1 else "Fill in the blank (a):"
+        head = "Answers" if answers else head
         caption = [head, *wrapped]
         width = max(text_width(line) for line in caption)
         return render(

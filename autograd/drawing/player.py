@@ -281,8 +281,15 @@ def quiz_page(
         "right_fill": theme.right_fill,
         "wrong_fill": theme.wrong_fill,
     }
-    first = f"({blanks[0].letter})" if blanks else ""
-    span = f"{first} to ({blanks[-1].letter})" if len(blanks) > 1 else first
+    if not blanks:
+        raise ValueError("a quiz page needs at least one blank")
+    if len(blanks) == 1:
+        fill = f"Fill in the blank ({blanks[0].letter}): type the number and press Enter."
+    else:
+        fill = (
+            f"Fill in each blank, ({blanks[0].letter}) to ({blanks[-1].letter}): type the number "
+            "and press Enter (Tab moves to the next blank)."
+        )
     return Template(_template("quiz.html")).substitute(
         title=escape(title),
         script=script,
@@ -291,7 +298,7 @@ def quiz_page(
         questions=items,
         data=_json_in_html(data),
         count=len(blanks),
-        range=span,
+        fill=fill,
         min_width=round(layout.size()[0] * READABLE),
         what=escape(what),
         background=theme.background,

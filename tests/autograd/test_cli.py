@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -81,6 +82,12 @@ def test_rejected_expressions_exit_2_with_one_line_and_write_nothing(
     ("arguments", "message"),
     [
         (["x*w", "x=1"], "'w' has no value: pass it as w=<number>"),
+        (
+            ["X*y", "x=1", "y=2"],
+            "'X' has no value: pass it as X=<number> (names are case-sensitive: x is given, X is "
+            "not)",
+        ),
+        (["max(x)", "x=1"], "max(x) has 1 argument: max takes 2 arguments, as in max(x, y)"),
         (["x*y", "x=1", "y"], "expected NAME=NUMBER"),
         (["x*y", "x=1", "y=two"], "the value of y must be a finite number"),
         (["x", "x=1", "y=2"], "y=2 is not used"),
@@ -116,9 +123,124 @@ def test_input_errors_exit_2_in_one_line(
     assert list(tmp_path.iterdir()) == []
 
 
-def test_argparse_usage_errors_exit_2(tmp_path: Path) -> None:
-    assert _run("render", cwd=tmp_path).returncode == 2
-    assert _run("draw", "x", cwd=tmp_path).returncode == 2
+HELP = "see chainrule render --help"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["render", "-x*y", "x=2", "y=3", "-o", "neg.svg"],
+            "an expression that starts with '-' goes after --, the options before it: chainrule "
+            "render -o neg.svg -- '-x*y' x=2 y=3",
+        ),
+        (
+            ["render", "--fmt", "g", "-x", "x=2", "--heat", "--dpi=150", "-oa.svg"],
+            "an expression that starts with '-' goes after --, the options before it: chainrule "
+            "render --fmt g --heat --dpi=150 -oa.svg -- -x x=2",
+        ),
+        (
+            ["render", "--", "-x*y", "x=2", "-o", "g.svg"],
+            "-o comes after --, where everything is the expression or a value: options go before "
+            f"the --, as in chainrule render -o neg.svg -- '-x*y' x=2 y=3; {HELP}",
+        ),
+        (
+            ["render", "x*y", "x=2", "y=3", "--hide", "grad"],
+            "argument --hide: invalid choice 'grad' (choose from grads, values, both); " + HELP,
+        ),
+        (
+            ["render", "x", "x=1", "--theme", "Dark"],
+            "argument --theme: invalid choice 'Dark' (choose from light, colorblind, dark); "
+            + HELP,
+        ),
+        (
+            ["render", "x", "x=1", "--dpi", "high"],
+            f"argument --dpi: must be a number, for example 192, got 'high'; {HELP}",
+        ),
+        (["render", "x", "x=1", "--steps"], f"argument --steps: expected one argument; {HELP}"),
+        (["render", "x", "x=1", "--bogus"], f"unknown option --bogus; {HELP}"),
+        (
+            ["render", "x", "x=1", "--stpes", "s.html"],
+            f"unknown option --stpes (did you mean --steps?); {HELP}",
+        ),
+        (
+            ["render"],
+            'no expression: give one and its values, as in chainrule render "(x+y)*z" x=-2 y=5 '
+            f"z=-4 -o graph.svg; {HELP}",
+        ),
+        (
+            ["rendr", "x", "x=1"],
+            "unknown command 'rendr' (did you mean render?); see chainrule --help",
+        ),
+        (
+            ["x*y", "x=1"],
+            "unknown command 'x*y': the command is render, as in chainrule render 'x*y' x=1; see "
+            "chainrule --help",
+        ),
+    ],
+)
+def test_command_line_errors_are_one_line_that_says_what_to_do(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    done = _run(*arguments, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr == f"chainrule: error: {message}\n" and done.stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_dot
+def test_the_hint_for_an_expression_that_starts_with_a_minus_works_as_printed(
+    tmp_path: Path,
+) -> None:
+    done = _run("render", "-x*y", "x=2", "y=3", "--fmt", "g", "-o", "neg.svg", cwd=tmp_path)
+    command = shlex.split(done.stderr.split("the options before it: ")[1])
+    assert command[:2] == ["chainrule", "render"]
+    again = _run(*command[1:], cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert ">-6<" in (tmp_path / "neg.svg").read_text().replace("&#45;", "-")
+
+
+def test_bare_chainrule_prints_the_help(tmp_path: Path) -> None:
+    done = _run(cwd=tmp_path)
+    assert done.returncode == 0 and done.stderr == ""
+    assert done.stdout.startswith("usage: chainrule") and "render" in done.stdout
+    assert done.stdout == _run("--help", cwd=tmp_path).stdout
+
+
+@needs_dot
+def test_leaky_relu_takes_the_default_slope_as_in_python(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["render", "leaky_relu(x)", "x=-2", "--fmt", "g", "-o", "a.dot"]) == 0
+    assert main(["render", "leaky_relu(x, 0.01)", "x=-2", "--fmt", "g", "-o", "b.dot"]) == 0
+    drawn = (tmp_path / "a.dot").read_text()
+    assert drawn == (tmp_path / "b.dot").read_text() and ">-0.02<" in drawn
+    capsys.readouterr()
+    assert main(["render", "leaky_relu(x, 1, 2)", "x=-2"]) == 2
+    assert capsys.readouterr().err == (
+        "chainrule: error: leaky_relu(x, 1, 2) has 3 arguments: leaky_relu takes 1 or 2 "
+        "arguments, as in leaky_relu(x) or leaky_relu(x, 0.01)\n"
+    )
+
+
+@pytest.mark.parametrize("hide", ["grads", "values", "both"])
+@pytest.mark.parametrize("quiz", ["leafq.html", "leafq.svg"])
+def test_a_quiz_of_a_graph_without_a_gate_is_refused(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    hide: str,
+    quiz: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    arguments = ["render", "x", "x=2", "-o", "leaf.svg", "--steps", "s.html", "--quiz", quiz]
+    assert main([*arguments, "--hide", hide]) == 2
+    assert capsys.readouterr().err == (
+        "chainrule: error: a quiz asks for the numbers gates compute, and the graph of x has no "
+        "gate (it is a single input): quiz an expression with an operation, such as x * y\n"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_missing_dot_exits_1_and_writes_nothing(

@@ -28,6 +28,7 @@ REFERENCE: dict[str, Callable[[float], float]] = {
     "softplus": lambda v: max(v, 0.0) + math.log1p(math.exp(-abs(v))),
     "exp": math.exp,
     "log": math.log,
+    "leaky_relu": lambda v: v if v > 0 else 0.01 * v,  # the default slope, as x.leaky_relu()
 }
 
 
@@ -187,6 +188,62 @@ def test_unbound_names_and_impossible_values_are_named() -> None:
         parse("log(x)").evaluate({"x": Value(-1.0)})
     with pytest.raises(ExpressionError, match="overflows"):
         parse("9.0 ** 9 ** 9 ** 9").evaluate({})
+
+
+def test_a_call_may_leave_out_what_the_value_method_has_a_default_for() -> None:
+    x = Value(-3.0, "x")
+    f = parse("leaky_relu(x)").evaluate({"x": x})
+    assert isinstance(f, Value) and f.data == Value(-3.0).leaky_relu().data == -0.03
+    f.backward()
+    assert x.grad == 0.01 and [p.data for p in f.parents] == [-3.0, 0.01]
+    g = parse("leaky_relu(x, 0.2)").evaluate({"x": Value(-3.0, "x")})
+    assert isinstance(g, Value) and g.data == pytest.approx(-0.6)
+    assert parse("leaky_relu(-2) + x").evaluate({"x": 0.0}) == -0.02  # numbers stay floats
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("max(x)", "max(x) has 1 argument: max takes 2 arguments, as in max(x, y)"),
+        ("tanh(x, y)", "tanh(x, y) has 2 arguments: tanh takes 1 argument, as in tanh(x)"),
+        ("exp()", "exp() has 0 arguments: exp takes 1 argument, as in exp(x)"),
+        (
+            "leaky_relu(x, 1, 2)",
+            "leaky_relu(x, 1, 2) has 3 arguments: leaky_relu takes 1 or 2 arguments, as in "
+            "leaky_relu(x) or leaky_relu(x, 0.01)",
+        ),
+    ],
+)
+def test_a_call_with_too_many_or_too_few_arguments_says_the_form_to_use(
+    text: str, message: str
+) -> None:
+    with pytest.raises(ExpressionError) as error:
+        parse(text)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "message"),
+    [
+        ("X*y", {"x": 1.0, "y": 2.0}, "'X' has no value: pass it as X=<number> (names are "
+         "case-sensitive: x is given, X is not)"),
+        ("rate*y", {"rte": 1.0, "y": 2.0}, "'rate' has no value: pass it as rate=<number> (rte "
+         "is given but not used: is one of them misspelt?)"),
+        ("x*w", {"x": 1.0, "y": 2.0}, "'w' has no value: pass it as w=<number>"),
+        ("x", {"x": 1.0, "y": 2.0}, "y=2 is not used by the expression"),
+    ],
+)  # fmt: skip
+def test_a_name_without_a_value_is_named_before_a_value_without_a_name(
+    text: str, values: dict[str, float], message: str
+) -> None:
+    with pytest.raises(ExpressionError) as error:
+        parse(text).check_values(values)
+    assert str(error.value) == message
+    if "no value" in message:
+        with pytest.raises(ExpressionError) as error:
+            parse(text).evaluate(values)
+        assert str(error.value) == message
+    parse(text).check_values({name: 1.0 for name in parse(text).names})  # exactly its names
 
 
 @pytest.mark.parametrize(

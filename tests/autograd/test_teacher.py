@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -100,6 +101,57 @@ def test_quiz_refuses_a_collapsed_network_and_bad_options() -> None:
         Stepper(f).questions("all")
     with pytest.raises(ValueError, match="quiz must be True or False"):
         Stepper(f).html(quiz="yes")  # type: ignore[arg-type]
+
+
+QUIZZES: dict[str, Callable[[Stepper, str, Path], object]] = {
+    "questions": lambda s, hide, folder: s.questions(hide),
+    "quiz_html": lambda s, hide, folder: s.quiz_html(hide),
+    "quiz": lambda s, hide, folder: s.quiz(hide),
+    "html": lambda s, hide, folder: s.html(quiz=True, hide=hide),
+    "worksheet": lambda s, hide, folder: s.worksheet(hide),
+    "answer key": lambda s, hide, folder: s.worksheet(hide, answers=True),
+    "to_html": lambda s, hide, folder: s.to_html(folder / "quiz.html", quiz=True, hide=hide),
+    "to_worksheet": lambda s, hide, folder: s.to_worksheet(folder / "sheet.svg", hide=hide),
+}
+
+
+@needs_dot
+@pytest.mark.parametrize("hide", ["grads", "values", "both"])
+@pytest.mark.parametrize("make", sorted(QUIZZES))
+def test_a_graph_without_a_gate_has_no_quiz(tmp_path: Path, hide: str, make: str) -> None:
+    x = Value(2.0, "x")
+    x.backward()
+    stepper = Stepper(x)
+    refused = "the graph of x has no gate (it is a single input): quiz an expression with an"
+    with pytest.raises(ValueError, match=re.escape(refused)):
+        QUIZZES[make](stepper, hide, tmp_path)
+    assert list(tmp_path.iterdir()) == []
+    assert stepper.html().startswith("<!DOCTYPE html>"), "the player still works"
+
+
+@needs_dot
+@pytest.mark.parametrize("hide", ["grads", "values", "both"])
+def test_the_quiz_intro_names_its_blanks(hide: str) -> None:
+    x = Value(2.0, "x")
+    one = x.tanh()  # one gate: one value, one gradient
+    one.backward()
+    f, _ = chain_rule()
+    for root, count in ((one, {"grads": 1, "values": 1, "both": 2}[hide]), (f, None)):
+        stepper = Stepper(root)
+        asked = stepper.questions(hide)
+        assert count is None or len(asked) == count
+        intro = html.unescape(re.search(r'<p class="intro">(.*?)</p>', stepper.quiz_html(hide),
+                                        re.S)[1])  # fmt: skip
+        intro = " ".join(intro.split())
+        assert "blank, :" not in intro and "()" not in intro
+        last = asked[-1].letter
+        if len(asked) == 1:
+            assert intro.startswith("Fill in the blank (a): type the number and press Enter. ")
+        else:
+            assert intro.startswith(f"Fill in each blank, (a) to ({last}): type the number")
+        sheet = stepper.worksheet(hide).source
+        head = "Fill in the blank (a):" if len(asked) == 1 else "Fill in the blanks (a), (b), ...:"
+        assert f">{head}<" in sheet
 
 
 @needs_dot
