@@ -234,7 +234,11 @@ def backward(root: Value, grad: Any = 1.0) -> None:
         node, g = ready.pop()
         while True:  # follow the chain from node, with its complete gradient g in hand
             if node._hooks:
-                g = _run_hooks(node, g)
+                try:
+                    g = _run_hooks(node, g)
+                except BaseException:  # a hook raised: nothing of this pass stays
+                    _put_back(root, [node, *(gate for gate, _ in ready), *waiting], leaves, held)
+                    raise
             if node.grad:
                 held.append((node, node.grad))
                 node.grad += g
@@ -302,9 +306,13 @@ def _finish(root: Value, leaves: list[Value], held: list[tuple[Value, float]]) -
     or as nan for 0 * inf), so the leaves, and the nodes that held a gradient before (where the
     sum may overflow), are check enough; only when they fail is every node looked at.
     """
-    for leaf in leaves:
-        if leaf._hooks:
-            leaf.grad = _run_hooks(leaf, leaf.grad)
+    try:
+        for leaf in leaves:
+            if leaf._hooks:
+                leaf.grad = _run_hooks(leaf, leaf.grad)
+    except BaseException:  # a leaf's hook raised: every gate is written, nothing stays
+        _put_back(root, [], leaves, held)
+        raise
     for node, before in held:
         if node._x is None:
             node.grad += before
@@ -317,6 +325,22 @@ def _finish(root: Value, leaves: list[Value], held: list[tuple[Value, float]]) -
     for node in order:
         node.grad = previous.get(node, 0.0)
     raise gradient_error(root, this_pass)
+
+
+def _put_back(
+    root: Value, unwritten: list[Value], leaves: list[Value], held: list[tuple[Value, float]]
+) -> None:
+    """Undo a pass that a hook stopped: every gate the pass wrote and every leaf it reached
+    gets back the gradient it held before (``held``; 0.0 if it is not there). A gate is written
+    only once all its users have passed their gradients on, so the gates not yet written are the
+    ``unwritten`` ones (ready, or waiting for users) and every gate below them."""
+    previous = dict(held)
+    below = {node for gate in unwritten for node in topological_order(gate)}
+    for node in topological_order(root):
+        if node._x is not None and node not in below:
+            node.grad = previous.get(node, 0.0)
+    for leaf in leaves:
+        leaf.grad = previous.get(leaf, 0.0)
 
 
 def _uses_within(waiting: dict[Value, int]) -> dict[Value, int]:

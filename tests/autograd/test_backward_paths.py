@@ -151,6 +151,37 @@ def test_a_hook_sees_the_complete_gradient_and_may_replace_it(case: Case, pick: 
     assert results[0] == pytest.approx(results[1], rel=1e-9, abs=1e-12)
 
 
+class HookFailed(Exception):
+    pass
+
+
+@SETTINGS
+@given(cases(), st.integers(0, 10**6), finite_floats(-2, 2), st.booleans())
+def test_a_hook_that_raises_leaves_every_gradient_as_it_was(
+    case: Case, pick: int, start: float, outside: bool
+) -> None:
+    """Whichever node's hook raises (a gate's midway, or a leaf's at the end), with gradients
+    already held and gates used outside the graph, both algorithms leave every .grad as it was
+    and let the hook's exception through."""
+    for run in (Value.backward, backward_reference):
+        if outside:
+            out, _ = with_outside_users(case, [pick, pick // 7])
+        else:
+            out = case.expression.build(*case.values())
+        nodes = [node for node in topological_order(out) if not node.is_constant]
+        for k, node in enumerate(nodes):
+            node.grad = start * (k % 3)
+
+        def fail(g: float) -> float:
+            raise HookFailed
+
+        nodes[pick % len(nodes)].register_hook(fail)
+        before = [node.grad for node in nodes]
+        with pytest.raises(HookFailed):
+            run(out)
+        assert [node.grad for node in nodes] == before
+
+
 def test_a_hook_doubles_the_gradient_below_it() -> None:
     x = Value(3.0, "x")
     h = x * x
