@@ -26,12 +26,13 @@ from typing import Any
 
 import numpy as np
 
-from autograd.checks import as_float
+from autograd.checks import as_float, brief
 from autograd.compiler import scalar, source, vector
 from autograd.compiler.trace import Trace, flatten, parameter_names, trace
 from autograd.functional import Argnums, _select
 from autograd.grad_mode import TraceError
 from autograd.graph import gradient_error, gradient_pass
+from autograd.ops import Op, Rule
 from autograd.value import Value
 
 SCALAR_LIMIT = 5_000
@@ -62,18 +63,25 @@ class Pass:
 @dataclass(frozen=True)
 class Signature:
     """What a program needs to know of its graph once its code is written: the arguments'
-    names, the Values ``f`` closed over, how to rebuild the aux values, how many gates."""
+    names, the Values ``f`` closed over, how to rebuild the aux values, how many gates, and the
+    rule each of its ops had (the code is written from them: see :func:`autograd.ops.override`)."""
 
     names: list[str]
     closed: list[Value]
     rebuild: Callable[..., Any]
     aux: int
     gates: int
+    rules: tuple[tuple[Op, Rule], ...]
 
     @classmethod
     def of(cls, t: Trace) -> Signature:
         names = [t.names[a] for a in t.arguments]
-        return cls(names, t.closed, t.rebuild, len(t.aux), len(t.gates))
+        ops = {node.gate: node.gate.rule for node in t.gates}
+        return cls(names, t.closed, t.rebuild, len(t.aux), len(t.gates), tuple(ops.items()))
+
+    def rules_changed(self) -> bool:
+        """Has an op of the graph another rule now (inside or after ``ops.override``)?"""
+        return any(op.rule is not rule for op, rule in self.rules)
 
 
 class Program:
@@ -124,6 +132,18 @@ class Program:
         names = parameter_names(self.f, len(values))
         recorded = trace(self.f, values, names, indices, self.has_aux)
         signature = Signature.of(recorded)
+        if self._signature is None and signature.closed:  # the first call: what did f make?
+            again = trace(self.f, values, names, indices, self.has_aux).closed
+            made = [leaf for leaf, other in zip(signature.closed, again) if leaf is not other]
+            if made:
+                what = getattr(self.f, "__name__", "f")
+                shown = f"{brief(made[0].label)} = " if made[0].label else ""
+                raise TraceError(
+                    f"{self.__name__}: {what} makes the Value {shown}{made[0].data!r} each time "
+                    "it runs, and a program reads the Values it closed over when it was compiled; "
+                    f"write the plain number {made[0].data!r} instead (a constant), or make the "
+                    "Value once, outside the function (a parameter)"
+                )
         if self._signature is not None and (
             signature.closed != self._signature.closed or signature.gates != self._signature.gates
         ):
@@ -175,6 +195,9 @@ class Program:
                 f"{self.__name__} was traced with {len(self._values)} argument(s), "
                 f"got {len(values)}"
             )
+        elif self.signature.rules_changed():  # ops.override: write the code again
+            self._scalar, self._plans = None, {}
+            self._record(self._values)
         indices, single = _select(self.argnums, len(values))
         return self.signature, indices, single
 

@@ -26,7 +26,7 @@ from typing import Any
 
 from autograd.grad_mode import TraceError, require_recording, tracing
 from autograd.graph import node_names, reached_from, topological_order
-from autograd.value import Value
+from autograd.value import Value, constant
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,7 +128,7 @@ def _value(result: Any, what: str) -> Value:
     if isinstance(result, Value):
         return result
     if isinstance(result, (int, float)) and not isinstance(result, bool):
-        return Value(result)
+        return constant(result)
     raise TypeError(f"{what} must return a Value, got {type(result).__name__} {result!r}")
 
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nn
-from autograd import TraceError, Value, backward_reference, compile, value_and_grad
+from autograd import TraceError, Value, backward_reference, compile, functions, ops, value_and_grad
 from autograd.compiler import program as program_module
 from autograd.testing import Case, cases, finite_floats
 
@@ -271,3 +271,38 @@ def test_sums_that_repeat_a_term_or_mix_a_batch_with_a_parameter_product() -> No
     values, dx = compile(lambda x: (w1 * w3 + x) * (w2 * w3 + x))(np.array([1.0, 2.0]))
     assert np.allclose(values, [28.0, 40.0]) and np.allclose(dx, [11.0, 13.0])
     assert (w1.grad, w2.grad, w3.grad) == (45.0, 27.0, 33.0)
+
+
+def _wrong_tanh(x: Any) -> tuple[Any, Any]:
+    t = functions.tanh(x)
+    return t, 1.0 + t * t  # should be 1 - t*t
+
+
+def test_a_program_follows_ops_override_in_and_out_of_the_block() -> None:
+    """The code is written from the rules: a program compiled before, inside or after an
+    override block uses the rule in force at each call, on floats and on batches."""
+    right = 1.0 - math.tanh(0.5) ** 2
+    wrong = 1.0 + math.tanh(0.5) ** 2
+    before = compile(lambda a: a.tanh())
+    assert before(0.5)[1] == pytest.approx(right)
+    with ops.override(ops.TANH, _wrong_tanh):
+        inside = compile(lambda a: a.tanh())
+        assert inside(0.5)[1] == pytest.approx(wrong)
+        assert before(0.5)[1] == pytest.approx(wrong)
+        assert before(np.array([0.5, 0.5]))[1] == pytest.approx([wrong, wrong])
+    assert inside(0.5)[1] == pytest.approx(right)
+    assert before(0.5)[1] == pytest.approx(right)
+    assert before(np.array([0.5]))[1] == pytest.approx([right])
+    assert "1.0 - " in before.source or "1 - " in before.source
+
+
+def test_a_value_made_inside_f_is_refused_on_the_first_call_naming_it() -> None:
+    def scaled(x: Value) -> Value:
+        return Value(5.0, "c") * x
+
+    with pytest.raises(TraceError, match=r"scaled makes the Value 'c' = 5.0 each time.*5.0"):
+        compile(scaled)(2.0)
+    w = Value(5.0, "w")
+    program = compile(lambda x: w * x)
+    assert program(2.0) == (10.0, 5.0) and w.grad == 2.0
+    assert compile(lambda x: 5.0 * x)(np.array([1.0, 2.0]))[0] == pytest.approx([5.0, 10.0])
