@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -40,10 +41,49 @@ def test_numbers_of_any_real_type_are_accepted() -> None:
     assert grad(lambda x, y: x * y)(2, np.float32(3.0)) == (3.0, 2.0)
 
 
-@pytest.mark.parametrize("argnums", [1, (0, 2), -2, (0.5,)])
+@pytest.mark.parametrize("argnums", [1, (0, 2), -2])
 def test_argnums_that_do_not_fit_are_value_errors(argnums: object) -> None:
     with pytest.raises(ValueError, match="argnums"):
         grad(lambda x: x, argnums=argnums)(2.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("argnums", "named"),
+    [(0.0, "float 0.0"), ((0.5,), r"tuple \(0.5,\)"), (True, "bool True"), ([0, False], "False")]
+    + [("0", "str '0'"), ({0: 1}, "dict")],
+)
+@pytest.mark.parametrize("transform", [grad, value_and_grad])
+def test_argnums_that_are_not_ints_are_refused_at_once(
+    transform: Any, argnums: object, named: str
+) -> None:
+    """The mistake is named where it is made, not when the function is first called."""
+    with pytest.raises(TypeError, match=f"argnums must be an int or a sequence of ints.*{named}"):
+        transform(lambda x: x, argnums=argnums)
+
+
+def test_argnums_may_be_numpy_ints() -> None:
+    np = pytest.importorskip("numpy")
+    assert grad(lambda x, y: x * y, argnums=np.int64(1))(2.0, 3.0) == 2.0
+    assert grad(lambda x, y: x * y, argnums=[np.int64(0)])(2.0, 3.0) == (3.0,)
+
+
+@pytest.mark.parametrize("transform", [grad, value_and_grad, hessian, jacobian])
+@pytest.mark.parametrize("not_a_function", [3.0, 5, Value(2.0), "x * x"])
+def test_transforms_refuse_what_is_not_a_function_at_once(
+    transform: Any, not_a_function: object
+) -> None:
+    name = transform.__name__
+    with pytest.raises(
+        TypeError, match=rf"{name} needs a function, got {type(not_a_function).__name__}"
+    ):
+        transform(not_a_function)
+
+
+def test_jvp_refuses_what_is_not_a_function() -> None:
+    with pytest.raises(
+        TypeError, match=r"jvp needs a function, got int 5; pass the function itself"
+    ):
+        jvp(5, (1.0,), (1.0,))  # type: ignore[arg-type]
 
 
 def test_f_must_return_a_value_or_a_number() -> None:
