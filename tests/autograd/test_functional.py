@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from autograd import Value, grad, hessian, jacobian, jvp, value_and_grad
+from autograd import Value, grad, hessian, jacobian, jvp, tangents, value_and_grad
 from autograd.testing import Case, cases
 
 
@@ -123,6 +123,20 @@ def test_jvp_pushes_a_tangent_forward() -> None:
     assert tangent == pytest.approx(0.3 * gx - 2.0 * gy, rel=1e-12)
     with pytest.raises(ValueError, match="2 primals and 1 tangents"):
         jvp(lambda x, y: x * y, (1.0, 2.0), (1.0,))
+
+
+def test_a_tangent_seed_the_output_was_not_computed_from_is_named() -> None:
+    a = Value(1.0)
+    b = a * 2
+    message = r"tangents: the seed Value\(data=3.0, grad=0.0\) is not a node of the output's graph"
+    with pytest.raises(ValueError, match=message + r" \(the output was not computed from it\)"):
+        tangents(b, {Value(3.0): 1.0})
+    with pytest.raises(ValueError, match="the seed w is not a node"):  # its label, if it has one
+        tangents(b, {a: 1.0, Value(3.0, "w"): 1.0})
+    with pytest.raises(TypeError, match="keys of seeds must be Values.*got str 'a'"):
+        tangents(b, {"a": 1.0})  # type: ignore[dict-item]
+    assert tangents(b, {a: 1.0})[b] == 2.0
+    assert tangents(b, {b: 1.0}) == {b: 1.0}  # a node of the graph that is not a leaf
 
 
 def test_jacobian_rows_are_outputs_and_match_forward_mode() -> None:
