@@ -1,4 +1,5 @@
-"""Checking the numbers a user hands to the engine, and naming them briefly in errors.
+"""Checking what a user hands to the engine (numbers, functions, argnums), and naming it briefly
+in errors, at the call where the mistake is made.
 
 Python's ints have no size limit but floats stop near 1.8e308, so ``float(10**400)`` raises an
 OverflowError and ``repr(10**5000)`` a ValueError (Python prints at most 4,300 digits). Here both
@@ -10,6 +11,7 @@ from __future__ import annotations
 import math
 import numbers
 import reprlib
+from collections.abc import Sequence
 from typing import Any
 
 
@@ -39,6 +41,36 @@ def as_float(x: Any, what: str = "Value data") -> float:
     return f
 
 
+def require_function(f: Any, caller: str) -> None:
+    """A TypeError unless ``f`` can be called, naming ``caller`` and what it got instead."""
+    if not callable(f):
+        shown = brief(f)  # a Value's repr names its type already
+        if not shown.startswith(type(f).__name__):
+            shown = f"{type(f).__name__} {shown}"
+        raise TypeError(
+            f"{caller} needs a function, got {shown}; pass the function itself (f, not f(x))"
+        )
+
+
+def as_argnums(argnums: Any) -> int | tuple[int, ...] | None:
+    """``argnums`` as None (every argument), an int, or a tuple of ints; a TypeError naming it
+    if it is anything else (bools are refused: ``True`` is not an argument number)."""
+
+    def is_int(i: Any) -> bool:
+        return isinstance(i, numbers.Integral) and not isinstance(i, bool)
+
+    if argnums is None:
+        return None
+    if is_int(argnums):
+        return int(argnums)
+    if isinstance(argnums, Sequence) and not isinstance(argnums, str) and all(map(is_int, argnums)):
+        return tuple(int(i) for i in argnums)
+    raise TypeError(
+        "argnums must be an int or a sequence of ints (or None for every argument), got "
+        f"{type(argnums).__name__} {brief(argnums)}"
+    )
+
+
 class _Brief(reprlib.Repr):
     """reprlib's shortened repr, with huge ints (which ``repr`` refuses) named by their size."""
 
@@ -66,4 +98,4 @@ def brief(value: Any) -> str:
     return _BRIEF.repr(value)
 
 
-__all__ = ["as_float", "brief"]
+__all__ = ["as_argnums", "as_float", "brief", "require_function"]

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from math import isfinite
 from typing import Any, Literal, Union, overload
 
-from autograd.checks import as_float
+from autograd.checks import as_float, brief
 from autograd.grad_mode import require_recording
 from autograd.graph import gradient_pass, reached_from, topological_order
 from autograd.value import Value
@@ -176,12 +176,24 @@ def tangents(output: Value, seeds: Mapping[Value, Any]) -> dict[Value, float]:
         raise TypeError(f"output must be a Value, got {type(output).__name__} {output!r}")
     if not isinstance(seeds, Mapping):
         raise TypeError(f"seeds must be a dict of Value -> number, got {type(seeds).__name__}")
+    order = topological_order(output)
+    in_graph = set(order)
     found: dict[Value, float] = {}
     for value, tangent in seeds.items():
         if not isinstance(value, Value):
-            raise TypeError(f"the keys of seeds must be Values, got {type(value).__name__}")
-        found[value] = as_float(tangent, f"the tangent of {value.label or value!r}")
-    for node in topological_order(output):
+            raise TypeError(
+                "tangents: the keys of seeds must be Values (the inputs to seed, such as "
+                f"{{x: 1.0}}), got {type(value).__name__} {brief(value)}"
+            )
+        name = value.label or brief(value)
+        if value not in in_graph:
+            raise ValueError(
+                f"tangents: the seed {name} is not a node of the output's graph (the output was "
+                "not computed from it); seed the inputs the output was computed from, for "
+                "example {x: 1.0}"
+            )
+        found[value] = as_float(tangent, f"the tangent of {name}")
+    for node in order:
         if node in found or node.is_leaf:
             continue
         moving = [

@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, Union
 
-from autograd.checks import as_float
+from autograd.checks import as_argnums, as_float, require_function
 from autograd.derivatives import gradients, tangents
 from autograd.grad_mode import require_recording
 from autograd.graph import topological_order
@@ -65,12 +65,13 @@ def _depends_on_enclosing(out: Value) -> bool:
 
 def _select(argnums: Argnums, n: int) -> tuple[list[int], bool]:
     """The argument indices to differentiate and whether the caller asked for a single one."""
+    argnums = as_argnums(argnums)
     if argnums is None:
         return list(range(n)), n == 1
     single = isinstance(argnums, int)
     indices = [argnums] if isinstance(argnums, int) else list(argnums)
     for i in indices:
-        if not isinstance(i, int) or not -n <= i < n:
+        if not -n <= i < n:
             raise ValueError(f"argnums {argnums!r} does not fit a call with {n} argument(s)")
     return [i % n for i in indices], single
 
@@ -142,6 +143,8 @@ def value_and_grad(f: Callable[..., Value], argnums: Argnums = None) -> Callable
     >>> value_and_grad(lambda x, y: x * y)(2.0, 3.0)
     (6.0, (3.0, 2.0))
     """
+    require_function(f, "value_and_grad")
+    argnums = as_argnums(argnums)
     name = _name("value_and_grad", f)
 
     def evaluate(*xs: Any) -> tuple[Any, Any]:
@@ -169,6 +172,7 @@ def grad(f: Callable[..., Value], argnums: Argnums = None) -> Callable[..., Any]
     >>> grad(lambda x: x.tanh())(0.0), grad(grad(lambda x: x**3))(1.0)
     (1.0, 6.0)
     """
+    require_function(f, "grad")
     both = value_and_grad(f, argnums)
 
     def gradient(*xs: Any) -> Any:
@@ -185,6 +189,7 @@ def hessian(f: Callable[..., Value]) -> Callable[..., list[list[float]]]:
     >>> hessian(lambda x, y: x * x * y)(3.0, 2.0)   # [[2y, 2x], [2x, 0]]
     [[4.0, 6.0], [6.0, 0.0]]
     """
+    require_function(f, "hessian")
     name = _name("hessian", f)
 
     def evaluate(*xs: Any) -> list[list[float]]:
@@ -212,6 +217,7 @@ def jvp(
     >>> jvp(lambda x, y: x * y, (2.0, 3.0), (1.0, 0.0))   # d(xy)/dx = y
     (6.0, 3.0)
     """
+    require_function(f, "jvp")
     if not isinstance(primals, Sequence) or not isinstance(tangents_in, Sequence):
         raise TypeError("jvp takes primals and tangents as tuples: jvp(f, (x, y), (dx, dy))")
     if len(primals) != len(tangents_in):
@@ -236,6 +242,7 @@ def jacobian(f: Callable[..., Any]) -> Callable[..., list[list[float]]]:
     >>> jacobian(lambda x, y: [x * y, x + y])(2.0, 3.0)
     [[3.0, 2.0], [1.0, 1.0]]
     """
+    require_function(f, "jacobian")
     name = _name("jacobian", f)
 
     def evaluate(*xs: Any) -> list[list[float]]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from autograd.checks import as_float, require_function
 from autograd.grad_mode import no_grad
-from autograd.value import Value, as_float
+from autograd.value import Value
 
 Function = Callable[..., Value]
 
@@ -46,20 +47,40 @@ def _evaluate(f: Function, point: Sequence[float]) -> float:
     return out.data
 
 
+def _central_differences(f: Function, xs: Sequence[Any], eps: float, caller: str) -> list[float]:
+    """(f(x + eps e_i) - f(x - eps e_i)) / (2 eps) for each input i; a ValueError that says so
+    where x is inside f's domain but x +- eps is not (a point closer than eps to log's 0)."""
+    point = _floats(xs)
+    eps = as_float(eps, "eps")
+    if eps <= 0.0:
+        raise ValueError(f"eps must be a positive step such as 1e-6, got {eps!r}")
+    _evaluate(f, point)  # f must be defined at the point itself: its own error otherwise
+    grads = []
+    for i, x in enumerate(point):
+        ends = []
+        for side, shifted in (("x + eps", x + eps), ("x - eps", x - eps)):
+            try:
+                ends.append(_evaluate(f, [*point[:i], shifted, *point[i + 1 :]]))
+            except (ArithmeticError, ValueError) as error:
+                raise ValueError(
+                    f"{caller}: the central difference with step eps={eps:g} evaluates f at "
+                    f"x ± eps, and {side} = {shifted!r} (input {i}) left the domain of f "
+                    f"({error}). Move the point further than eps from the edge, or pass a "
+                    "smaller eps"
+                ) from error
+        grads.append((ends[0] - ends[1]) / (2 * eps))
+    return grads
+
+
 def numerical_grad(f: Function, *xs: Any, eps: float = 1e-6) -> list[float]:
     """Central-difference estimate of df/dx_i at the point xs, one float per input."""
-    point = _floats(xs)
-    grads = []
-    for i in range(len(point)):
-        up, down = list(point), list(point)
-        up[i] += eps
-        down[i] -= eps
-        grads.append((_evaluate(f, up) - _evaluate(f, down)) / (2 * eps))
-    return grads
+    require_function(f, "numerical_grad")
+    return _central_differences(f, xs, eps, "numerical_grad")
 
 
 def analytic_grad(f: Function, *xs: Any) -> list[float]:
     """The engine's gradient of f at the point xs, one float per input."""
+    require_function(f, "analytic_grad")
     inputs = [Value(x) for x in _floats(xs)]
     out = f(*inputs)
     if not isinstance(out, Value):
@@ -75,8 +96,9 @@ def gradcheck(
 
     An input passes when |analytic - numeric| <= atol + rtol * |numeric|.
     """
+    require_function(f, "gradcheck")
     analytic = analytic_grad(f, *xs)
-    numeric = numerical_grad(f, *xs, eps=eps)
+    numeric = _central_differences(f, xs, eps, "gradcheck")
     for i, (a, n) in enumerate(zip(analytic, numeric)):
         if not abs(a - n) <= atol + rtol * abs(n):
             raise GradcheckError(i, a, n, atol, rtol)

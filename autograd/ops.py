@@ -29,12 +29,14 @@ is an input like any other; its local derivative is computed and never used.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from autograd import functions as fn
+from autograd.checks import brief
 
 Rule = Callable[..., tuple[Any, ...]]
 """inputs -> (output, d output / d input for each input)."""
@@ -220,12 +222,24 @@ def override(op: Op, rule: Rule) -> Iterator[Op]:
         with ops.override(ops.TANH, wrong_tanh):
             gradcheck(lambda x: x.tanh(), 0.5)     # raises GradcheckError
 
-    The change is process-wide while the block runs (every thread sees it).
+    The change is process-wide while the block runs (every thread sees it). The rule is tried
+    once first, at 0.5 for each input (inside every gate's domain): it must return a tuple of
+    arity + 1 numbers, or override raises a TypeError and changes nothing.
     """
     if not isinstance(op, Op) or op.arity == 0:
         raise TypeError(f"override needs a gate of the op table such as ops.TANH, got {op!r}")
     if not callable(rule):
         raise TypeError(f"override needs a rule (a function), got {type(rule).__name__}")
+    name = getattr(rule, "__name__", "rule")
+    sample = [0.5] * op.arity  # inside the domain of every gate of the table
+    result = rule(*sample)
+    well_formed = isinstance(result, tuple) and len(result) == op.arity + 1
+    if not well_formed or not all(isinstance(r, numbers.Real) for r in result):
+        raise TypeError(
+            f"override(ops.{op.name.upper()}, {name}): the rule must return a tuple of "
+            f"{op.arity + 1} numbers, the output and d out/d x for each input, but "
+            f"{name}({', '.join(map(str, sample))}) returned {brief(result)}"
+        )
     original = op.rule
     op.rule = rule
     try:

@@ -270,7 +270,7 @@ class Program:
         return Pass(out.data, wanted[: len(inputs)], wanted[len(inputs) :], aux)
 
     def _call_batch(self, args: Sequence[Any]) -> tuple[Any, Any]:
-        arrays = [_array(a, i) for i, a in enumerate(args)]
+        arrays = [_array(a, i, self.__name__) for i, a in enumerate(args)]
         try:
             shape = np.broadcast_shapes(*(a.shape for a in arrays))
         except ValueError:
@@ -310,8 +310,8 @@ class Program:
         )
 
 
-def _array(a: Any, i: int) -> np.ndarray:
-    """Argument ``i`` as a float array, or a clear error."""
+def _array(a: Any, i: int, name: str) -> np.ndarray:
+    """Argument ``i`` of program ``name`` as a float array, or a clear error."""
     if isinstance(a, Value):
         raise TypeError(f"argument {i} is a Value; pass its .data")
     try:
@@ -321,8 +321,9 @@ def _array(a: Any, i: int) -> np.ndarray:
             f"argument {i} must be a number or a numpy array of numbers, got {type(a).__name__}"
         ) from None
     if not np.isfinite(array).all():
-        bad = np.argwhere(~np.isfinite(array))[0]
-        raise ValueError(f"argument {i} has a value that is not finite at index {tuple(bad)}")
+        bad = [int(k) for k in np.argwhere(~np.isfinite(array))[0]]
+        at = "" if not bad else f" at index {bad[0] if len(bad) == 1 else tuple(bad)}"
+        raise ValueError(f"{name}: argument {i} has a value that is not finite{at}")
     return array
 
 

@@ -12,12 +12,13 @@ held.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, backward_reference, ops, summary, topological_order
+from autograd import Value, backward_reference, functions, ops, summary, topological_order
 from autograd.testing import Case, cases, finite_floats
 
 SETTINGS = settings(
@@ -264,6 +265,52 @@ def test_a_rule_overridden_in_a_block_takes_effect_there_only() -> None:
     (c * d).backward()
     assert (c.grad, d.grad) == (5.0, 2.0)
     with pytest.raises(TypeError, match="op table"), ops.override("mul", wrong_mul):  # type: ignore[arg-type]
+        pass
+
+
+def _output_only(x: Any) -> Any:
+    return functions.tanh(x)  # forgot the local derivative
+
+
+def _one_too_many(x: Any) -> Any:
+    return functions.tanh(x), 1.0, 0.0
+
+
+def _a_list(x: Any, y: Any) -> Any:
+    return [x * y, y, x]
+
+
+def _text(x: Any, y: Any) -> Any:
+    return x * y, "y", "x"
+
+
+@pytest.mark.parametrize(
+    ("op", "rule", "returned"),
+    [
+        (ops.TANH, _output_only, "returned 0.46211715726000974"),
+        (ops.TANH, _one_too_many, r"returned \(0.46211715726000974, 1.0, 0.0\)"),
+        (ops.MUL, _a_list, r"returned \[0.25, 0.5, 0.5\]"),
+        (ops.MUL, _text, r"returned \(0.25, 'y', 'x'\)"),
+    ],
+)
+def test_override_refuses_a_rule_of_the_wrong_shape_when_the_block_starts(
+    op: ops.Op, rule: Any, returned: str
+) -> None:
+    """Named at once (op, rule, what it returned), not at first use; the op keeps its own rule."""
+    own = op.rule
+    n = op.arity + 1
+    message = rf"override\(ops.{op.name.upper()}, {rule.__name__}\): the rule must return a tuple "
+    message += rf"of {n} numbers.*but {rule.__name__}\(0.5(, 0.5)?\) {returned}$"
+    with pytest.raises(TypeError, match=message), ops.override(op, rule):
+        pytest.fail("the block must not run")
+    assert op.rule is own
+
+
+@pytest.mark.parametrize("op", list(ops.OPS.values()), ids=list(ops.OPS))
+def test_every_gates_own_rule_passes_the_override_check(op: ops.Op) -> None:
+    """The sample point 0.5 is inside every gate's domain, so a right rule is never refused."""
+    assert all(math.isfinite(r) for r in op.rule(*[0.5] * op.arity))
+    with ops.override(op, op.rule):
         pass
 
 

@@ -4,6 +4,7 @@ and refuses what it cannot replay."""
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -172,6 +173,24 @@ def test_bad_calls_are_refused_before_anything_runs() -> None:
         program()
     with pytest.raises(TypeError, match="needs a function"):
         compile(3.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("argument", "where"),
+    [
+        (np.array([1.0, np.nan]), " at index 1"),
+        (np.array([[1.0, 2.0, 3.0], [1.0, 1.0, np.inf]]), r" at index \(1, 2\)"),
+        ([1.0, -np.inf], " at index 1"),
+        (np.array(np.nan), ""),
+    ],
+)
+def test_a_value_that_is_not_finite_is_named_by_its_index(argument: Any, where: str) -> None:
+    """Plain ints (not np.int64(1)), and the program's name as its other errors have."""
+    with pytest.raises(ValueError) as info:
+        compile(lambda x: x * 2)(argument)
+    assert re.fullmatch(
+        rf"compile\(<lambda>\): argument 0 has a value that is not finite{where}", str(info.value)
+    )
 
 
 def test_a_result_that_is_not_finite_raises_the_interpreters_error() -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from autograd import Value, grad, hessian, jacobian, jvp, value_and_grad
+from autograd import Value, grad, hessian, jacobian, jvp, tangents, value_and_grad
 from autograd.testing import Case, cases
 
 
@@ -40,10 +41,49 @@ def test_numbers_of_any_real_type_are_accepted() -> None:
     assert grad(lambda x, y: x * y)(2, np.float32(3.0)) == (3.0, 2.0)
 
 
-@pytest.mark.parametrize("argnums", [1, (0, 2), -2, (0.5,)])
+@pytest.mark.parametrize("argnums", [1, (0, 2), -2])
 def test_argnums_that_do_not_fit_are_value_errors(argnums: object) -> None:
     with pytest.raises(ValueError, match="argnums"):
         grad(lambda x: x, argnums=argnums)(2.0)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("argnums", "named"),
+    [(0.0, "float 0.0"), ((0.5,), r"tuple \(0.5,\)"), (True, "bool True"), ([0, False], "False")]
+    + [("0", "str '0'"), ({0: 1}, "dict")],
+)
+@pytest.mark.parametrize("transform", [grad, value_and_grad])
+def test_argnums_that_are_not_ints_are_refused_at_once(
+    transform: Any, argnums: object, named: str
+) -> None:
+    """The mistake is named where it is made, not when the function is first called."""
+    with pytest.raises(TypeError, match=f"argnums must be an int or a sequence of ints.*{named}"):
+        transform(lambda x: x, argnums=argnums)
+
+
+def test_argnums_may_be_numpy_ints() -> None:
+    np = pytest.importorskip("numpy")
+    assert grad(lambda x, y: x * y, argnums=np.int64(1))(2.0, 3.0) == 2.0
+    assert grad(lambda x, y: x * y, argnums=[np.int64(0)])(2.0, 3.0) == (3.0,)
+
+
+@pytest.mark.parametrize("transform", [grad, value_and_grad, hessian, jacobian])
+@pytest.mark.parametrize("not_a_function", [3.0, 5, Value(2.0), "x * x"])
+def test_transforms_refuse_what_is_not_a_function_at_once(
+    transform: Any, not_a_function: object
+) -> None:
+    name = transform.__name__
+    with pytest.raises(
+        TypeError, match=rf"{name} needs a function, got {type(not_a_function).__name__}"
+    ):
+        transform(not_a_function)
+
+
+def test_jvp_refuses_what_is_not_a_function() -> None:
+    with pytest.raises(
+        TypeError, match=r"jvp needs a function, got int 5; pass the function itself"
+    ):
+        jvp(5, (1.0,), (1.0,))  # type: ignore[arg-type]
 
 
 def test_f_must_return_a_value_or_a_number() -> None:
@@ -83,6 +123,20 @@ def test_jvp_pushes_a_tangent_forward() -> None:
     assert tangent == pytest.approx(0.3 * gx - 2.0 * gy, rel=1e-12)
     with pytest.raises(ValueError, match="2 primals and 1 tangents"):
         jvp(lambda x, y: x * y, (1.0, 2.0), (1.0,))
+
+
+def test_a_tangent_seed_the_output_was_not_computed_from_is_named() -> None:
+    a = Value(1.0)
+    b = a * 2
+    message = r"tangents: the seed Value\(data=3.0, grad=0.0\) is not a node of the output's graph"
+    with pytest.raises(ValueError, match=message + r" \(the output was not computed from it\)"):
+        tangents(b, {Value(3.0): 1.0})
+    with pytest.raises(ValueError, match="the seed w is not a node"):  # its label, if it has one
+        tangents(b, {a: 1.0, Value(3.0, "w"): 1.0})
+    with pytest.raises(TypeError, match="keys of seeds must be Values.*got str 'a'"):
+        tangents(b, {"a": 1.0})  # type: ignore[dict-item]
+    assert tangents(b, {a: 1.0})[b] == 2.0
+    assert tangents(b, {b: 1.0}) == {b: 1.0}  # a node of the graph that is not a leaf
 
 
 def test_jacobian_rows_are_outputs_and_match_forward_mode() -> None:
