@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.checks import as_float, brief
+from autograd.checks import as_argnums, as_float, brief, require_function
 from autograd.compiler import scalar, source, vector
 from autograd.compiler.trace import Trace, flatten, parameter_names, trace
 from autograd.functional import Argnums, _select
@@ -96,10 +96,9 @@ class Program:
     def __init__(
         self, f: Callable[..., Any], argnums: Argnums = None, has_aux: bool = False
     ) -> None:
-        if not callable(f):
-            raise TypeError(f"compile needs a function, got {type(f).__name__} {f!r}")
+        require_function(f, "compile")
         self.f = f
-        self.argnums = argnums
+        self.argnums = as_argnums(argnums)
         self.has_aux = has_aux
         self.__name__ = f"compile({getattr(f, '__name__', 'f')})"
         self._values: list[float] | None = None  # the first call's arguments

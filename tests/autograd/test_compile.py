@@ -171,8 +171,10 @@ def test_bad_calls_are_refused_before_anything_runs() -> None:
         program(np.array([1.0, np.nan]), 1.0)
     with pytest.raises(TypeError, match="at least one"):
         program()
-    with pytest.raises(TypeError, match="needs a function"):
+    with pytest.raises(TypeError, match="compile needs a function, got float 3.0; pass the"):
         compile(3.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="argnums must be an int or a sequence of ints"):
+        compile(lambda x: x, argnums=0.0)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
