@@ -31,6 +31,20 @@ from nn.module import MLP, Layer, Module, Neuron
 ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "softplus": "Softplus"}
 """Activation name (as in ``nn.MLP``) -> the ``torch.nn`` module class."""
 
+SOFTPLUS_THRESHOLD = 40.0
+"""``torch.nn.Softplus`` returns x above its threshold (20 by default; just above it x differs
+from log(1 + e^x) by e^-x, 1.25e-9 at x = 20.5). chainrule's softplus, x + log1p(e^-x) for x > 0, is x itself
+in float64 from x = 33.3 (e^-x is less than half a unit in the last place of x), so with
+threshold 40 PyTorch switches to x only where chainrule's value is already x, and below it
+log1p(e^x) is finite: the outputs agree to rounding everywhere."""
+
+
+def _activation(torch: Any, name: str) -> Any:
+    """The ``torch.nn`` module of the activation ``name``."""
+    if name == "softplus":
+        return torch.nn.Softplus(threshold=SOFTPLUS_THRESHOLD)
+    return getattr(torch.nn, ACTIVATIONS[name])()
+
 
 def _torch() -> Any:
     try:
@@ -54,7 +68,7 @@ def _dense(torch: Any, layer: Layer) -> list[Any]:
     weights = [[w.data for w in neuron.w] for neuron in layer.neurons]
     modules = [_linear(torch, weights, [neuron.b.data for neuron in layer.neurons])]
     if layer.activation != "linear":
-        modules.append(getattr(torch.nn, ACTIVATIONS[layer.activation])())
+        modules.append(_activation(torch, layer.activation))
     return _with_mode(modules, layer.training)
 
 
@@ -83,7 +97,7 @@ def _build(torch: Any, module: Module) -> Any:
         weights = [[w.data for w in module.w]]
         modules = [_linear(torch, weights, [module.b.data])]
         if module.activation != "linear":
-            modules.append(getattr(tnn, ACTIVATIONS[module.activation])())
+            modules.append(_activation(torch, module.activation))
         return tnn.Sequential(*_with_mode(modules, module.training))
     if isinstance(module, Sequential):
         return tnn.Sequential(*(_convert(torch, m) for m in module))
