@@ -33,10 +33,10 @@ ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "softplus":
 
 SOFTPLUS_THRESHOLD = 40.0
 """``torch.nn.Softplus`` returns x above its threshold (20 by default; just above it x differs
-from log(1 + e^x) by e^-x, 1.25e-9 at x = 20.5). chainrule's softplus, x + log1p(e^-x) for x > 0, is x itself
-in float64 from x = 33.3 (e^-x is less than half a unit in the last place of x), so with
-threshold 40 PyTorch switches to x only where chainrule's value is already x, and below it
-log1p(e^x) is finite: the outputs agree to rounding everywhere."""
+from log(1 + e^x) by e^-x, 1.25e-9 at x = 20.5). chainrule's softplus, x + log1p(e^-x) for
+x > 0, is x itself in float64 from x = 33.3 (e^-x is less than half a unit in the last place of
+x), so with threshold 40 PyTorch switches to x only where chainrule's value is already x, and
+below it log1p(e^x) is finite: the outputs agree to rounding everywhere."""
 
 
 def _activation(torch: Any, name: str) -> Any:
