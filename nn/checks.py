@@ -27,4 +27,23 @@ def whole_number(value: Any, what: str, low: int = 1) -> int:
     return int(value)
 
 
-__all__ = ["brief", "finite_float", "whole_number"]
+def not_a_model(params: Any, user: str) -> None:
+    """A TypeError naming ``user`` when ``params`` is a model (it has ``parameters()``) or holds
+    models where a list of parameter Values belongs: pass ``model.parameters()``."""
+    if callable(getattr(params, "parameters", None)):
+        raise TypeError(
+            f"{user} takes a list of parameters, got the model {type(params).__name__}: "
+            "pass model.parameters()"
+        )
+
+
+def not_a_module(item: Any, index: int, user: str) -> None:
+    """A TypeError when item ``index`` of a parameter list is a module, not a Value."""
+    if callable(getattr(item, "parameters", None)):
+        raise TypeError(
+            f"{user} takes a list of parameters; item {index} is the module "
+            f"{type(item).__name__}: pass model.parameters()"
+        )
+
+
+__all__ = ["brief", "finite_float", "not_a_model", "not_a_module", "whole_number"]

@@ -57,16 +57,18 @@ def read_image(x: Any, owner: str, channels: int | None) -> tuple[list[Value], i
     """The pixels of ``x`` (``[channel][row][col]``) as a flat row-major list of Values, and the
     shape ``(C, H, W)``; a ValueError naming the expected and the given shape otherwise."""
     expected = f"[{channels if channels is not None else 'channels'}][rows][cols]"
+    given = shape_of(x)
+    wrong = f"{owner} expects an image of shape {expected}, got shape {given}"
+    if given.count("[") > 3:  # a batch [n][C][H][W] (or deeper)
+        raise ValueError(f"{wrong}; pass one sample at a time")
     if not is_nested(x) or not len(x) or not all(is_nested(channel) for channel in x):
         hint = "; reshape a flat image first (X.reshape(-1, C, H, W))" if is_nested(x) else ""
-        raise ValueError(
-            f"{owner} expects an image of shape {expected}, got shape {shape_of(x)}{hint}"
-        )
+        raise ValueError(f"{wrong}{hint}")
     if channels is not None and len(x) != channels:
-        raise ValueError(f"{owner} expects an image of shape {expected}, got shape {shape_of(x)}")
+        raise ValueError(wrong)
     height = len(x[0])
     if not height or not is_nested(x[0][0]):
-        raise ValueError(f"{owner} expects an image of shape {expected}, got shape {shape_of(x)}")
+        raise ValueError(wrong)
     width = len(x[0][0])
     flat: list[Value] = []
     for c, channel in enumerate(x):
@@ -85,6 +87,11 @@ def read_image(x: Any, owner: str, channels: int | None) -> tuple[list[Value], i
                 if type(pixel) is Value:
                     flat.append(pixel)
                     continue
+                if is_nested(pixel):
+                    raise ValueError(
+                        f"pixel [{c}][{i}][{j}] of the image given to {owner} is a list, not a "
+                        f"number or a Value: the image must have shape {expected}"
+                    )
                 if not is_number(pixel):
                     raise TypeError(
                         f"pixel [{c}][{i}][{j}] of the image given to {owner} must be a number or "

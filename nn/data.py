@@ -251,6 +251,35 @@ def _is_number(text: str) -> bool:
     return True
 
 
+def _names_columns(fields: list[str]) -> bool:
+    """Whether a first row looks like column names: two or more fields, some text, no number."""
+    return len(fields) > 1 and any(f.strip() for f in fields) and not any(map(_is_number, fields))
+
+
+def _delimiter_hint(text: str, delimiter: str) -> str:
+    """What to try when a row is one field: the delimiter it seems to use, if any."""
+    for other in [",", ";", "\t", "|"]:
+        if other != delimiter and other in text:
+            return f"the line holds {other!r}: pass delimiter={other!r}"
+    return f"is the delimiter {delimiter!r} right?"
+
+
+def _advice(fields: list[str], target: int, first_row: bool) -> str:
+    """What to do about a row whose first bad field is text: its labels may be class names (in
+    the ``target`` column), or, on the first line, it may be column names."""
+    for column, text in enumerate(fields):
+        if _is_number(text) and math.isfinite(float(text)):
+            continue
+        if not text.strip() or _is_number(text):  # empty or not finite: the message says it all
+            return ""
+        if column == target:
+            return "; the labels must be numbers: map class names to integers 0, 1, ... first"
+        if first_row:
+            return "; if this line holds column names, pass header=True"
+        return ""
+    return ""
+
+
 def load_csv(
     path: str | PathLike[str],
     target: int = -1,
@@ -260,9 +289,11 @@ def load_csv(
     max_bytes: int = MAX_CSV_BYTES,
 ) -> Arrays:
     """``(X, y)`` from a CSV file of numbers: ``y`` is the column ``target`` (default: the last),
-    ``X`` the other columns, one row per line (blank lines are skipped).
+    ``X`` the other columns, one row per line (blank lines are skipped; a line of empty fields,
+    such as ``,,``, is an error).
 
-    ``header=None`` skips the first line when none of its fields is a number (column names);
+    ``header=None`` skips the first line when it has two or more fields, some text and no number
+    (column names);
     ``True`` always skips it, ``False`` never. ``y`` is an int array when every target is a whole
     number (class labels), else a float array. A row that is not all finite numbers, or that has
     a different number of fields than the first, is a ValueError naming its line. Files larger
@@ -283,28 +314,33 @@ def load_csv(
         raise ValueError(f"{path}: line {line} is not UTF-8 text ({error.reason})") from None
     rows: list[list[float]] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    width, first, line, end = None, True, 0, 0
+    width, first, skipped, line, end = None, True, False, 0, 0
     try:
         for fields in reader:
             line, end = end + 1, reader.line_num  # a quoted field may span lines: name the first
-            if not "".join(fields).strip():
-                continue
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue  # a blank line
             if first:
                 first = False
-                if header or (header is None and not any(map(_is_number, fields))):
+                if header or (header is None and _names_columns(fields)):
+                    skipped = True
                     continue
             if width is None:
                 width = len(fields)
                 if width < 2:
                     raise ValueError(
                         f"line {line} has {width} field; a data set needs features and a target "
-                        f"(is the delimiter {delimiter!r} right?)"
+                        f"({_delimiter_hint(fields[0], delimiter)})"
                     )
                 if not -width <= target < width:
                     raise ValueError(f"target column {target} does not exist: rows have {width}")
             if len(fields) != width:
                 raise ValueError(f"line {line} has {len(fields)} fields, the first row has {width}")
-            rows.append([_field(f, line, k) for k, f in enumerate(fields, 1)])
+            try:
+                rows.append([_field(f, line, k) for k, f in enumerate(fields, 1)])
+            except ValueError as error:
+                first_row = not rows and not skipped and header is None
+                raise ValueError(f"{error}{_advice(fields, target % width, first_row)}") from None
     except csv.Error as error:
         raise ValueError(f"{path}: line {end + 1}: {error}") from None
     except ValueError as error:

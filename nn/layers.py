@@ -33,7 +33,7 @@ from typing import Any
 from autograd import Value, weighted_sum
 from nn.checks import finite_float, whole_number
 from nn.init import Initializer, Seed, make_rng
-from nn.module import Module, as_inputs, check_parameters, initial_weights
+from nn.module import Module, as_inputs, check_parameters, initial_weights, is_sequence
 
 MAX_NESTING = 32
 """How deeply a layer's input may nest lists (an image is 3 levels)."""
@@ -45,8 +45,9 @@ def is_number(x: Any) -> bool:
 
 
 def is_nested(x: Any) -> bool:
-    """Whether ``x`` is a list-like of items (a list, tuple or numpy array; not a str)."""
-    return not isinstance(x, (Value, numbers.Real, str, bytes)) and hasattr(x, "__len__")
+    """Whether ``x`` is a list-like of items (a list, tuple or numpy array; not a str, a set or a
+    dict: they have no order)."""
+    return is_sequence(x)
 
 
 def map_values(f: Callable[[Value], Any], x: Any, owner: str, depth: int = 0) -> Any:

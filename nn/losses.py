@@ -23,7 +23,7 @@ from collections.abc import Iterable, Sequence, Sized
 from typing import Any, Union
 
 from autograd import Value
-from nn.checks import brief, finite_float
+from nn.checks import brief, finite_float, not_a_model, not_a_module
 
 Outputs = Union[Value, Sequence[Any]]
 Targets = Union[float, Value, Sequence[Any]]
@@ -219,7 +219,10 @@ def binary_cross_entropy_with_logits(logits: Outputs, targets: Targets) -> Value
 def l2(params: Iterable[Value]) -> Value:
     """sum p^2 over the parameters, with no 1/2 (d/dp = 2p); multiply by the strength yourself:
     ``loss + 1e-4 * l2(model.parameters())`` as in micrograd."""
+    not_a_model(params, "l2")
     params = list(params)
     if not params:
         raise ValueError("l2 needs at least one parameter")
+    for i, p in enumerate(params):
+        not_a_module(p, i, "l2")
     return _total(p * p for p in params)

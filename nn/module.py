@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import numbers
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence, Sized
+from collections.abc import Set as AbstractSet
 from typing import Any, Union
 
 import numpy as np
@@ -244,11 +245,21 @@ def _activation_name(activation: str | bool, nonlin: bool | None) -> str:
     return activation
 
 
+def is_sequence(x: Any) -> bool:
+    """Whether ``x`` is an ordered list-like of items (a list, tuple or numpy array; not a str, a
+    set or a dict)."""
+    return (
+        not isinstance(x, (Value, numbers.Real, str, bytes, AbstractSet, Mapping))
+        and isinstance(x, Sized)
+        and hasattr(x, "__getitem__")
+    )
+
+
 def shape_of(x: Any) -> str:
     """The nesting of ``x`` as ``[4][3][3]`` (the lengths along its first items), ``[]`` for one
     number or Value: what error messages about shapes show."""
     lengths = []
-    while not isinstance(x, (Value, numbers.Real, str, bytes)) and hasattr(x, "__len__"):
+    while is_sequence(x):
         lengths.append(len(x))
         if not len(x):
             break
@@ -261,14 +272,15 @@ def shape_of(x: Any) -> str:
 def as_inputs(x: Input, n: int, owner: str) -> list[Value]:
     """The ``n`` inputs as Values: Values are kept, numbers become leaves labelled x1, x2, ..."""
     inputs: Any = [x] if isinstance(x, (Value, numbers.Real)) else x
-    try:
-        given = len(inputs)
-    except TypeError:
+    unordered = isinstance(inputs, (AbstractSet, Mapping))  # no input order
+    if unordered or not hasattr(inputs, "__len__") or not hasattr(inputs, "__getitem__"):
         raise TypeError(
             f"{owner} takes a list of {n} numbers or Values, got {type(x).__name__}"
-        ) from None
+            + (" (it has no order: use a list)" if unordered else "")
+        )
+    given = len(inputs)
     first = inputs[0] if given else None
-    if not isinstance(first, (Value, numbers.Real, str, bytes)) and hasattr(first, "__len__"):
+    if is_sequence(first):
         raise ValueError(
             f"{owner} expects a flat list of {n} inputs, got shape {shape_of(inputs)}; "
             "flatten it first (nn.Flatten())"

@@ -25,12 +25,12 @@ joint norm is larger than a limit.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sized
 from dataclasses import dataclass
 from typing import Any, Union
 
 from autograd import Value
-from nn.checks import brief, finite_float
+from nn.checks import brief, finite_float, not_a_model, not_a_module, whole_number
 
 Schedule = Callable[[int], float]
 LearningRate = Union[float, Schedule]
@@ -63,8 +63,7 @@ class StepDecay:
 
     def __post_init__(self) -> None:
         _number(self.lr, "StepDecay lr")
-        if isinstance(self.every, bool) or not isinstance(self.every, int) or self.every < 1:
-            raise ValueError(f"StepDecay every must be a positive int of steps, got {self.every!r}")
+        object.__setattr__(self, "every", whole_number(self.every, "StepDecay every (steps)"))
         if not 0.0 < _number(self.factor, "StepDecay factor") <= 1.0:
             raise ValueError(f"StepDecay factor must be in (0, 1], got {self.factor!r}")
 
@@ -86,8 +85,7 @@ class LinearDecay:
     def __post_init__(self) -> None:
         _number(self.start, "LinearDecay start")
         _number(self.end, "LinearDecay end")
-        if isinstance(self.steps, bool) or not isinstance(self.steps, int) or self.steps < 1:
-            raise ValueError(f"LinearDecay steps must be a positive int, got {brief(self.steps)}")
+        object.__setattr__(self, "steps", whole_number(self.steps, "LinearDecay steps"))
         finite_float(self.steps, "LinearDecay steps")  # the formula divides by it as a float
 
     def __call__(self, step: int) -> float:
@@ -115,17 +113,14 @@ class CosineDecay:
     def __post_init__(self) -> None:
         _number(self.lr, "CosineDecay lr")
         _number(self.end, "CosineDecay end")
-        if isinstance(self.steps, bool) or not isinstance(self.steps, int) or self.steps < 1:
-            raise ValueError(f"CosineDecay steps must be a positive int, got {self.steps!r}")
-        if (
-            isinstance(self.warmup, bool)
-            or not isinstance(self.warmup, int)
-            or not 0 <= self.warmup < self.steps
-        ):
+        object.__setattr__(self, "steps", whole_number(self.steps, "CosineDecay steps"))
+        warmup = whole_number(self.warmup, "CosineDecay warmup", 0)
+        if warmup >= self.steps:
             raise ValueError(
                 f"CosineDecay warmup must be an int of steps in [0, steps={self.steps}), "
-                f"got {self.warmup!r}"
+                f"got {warmup}"
             )
+        object.__setattr__(self, "warmup", warmup)
 
     def __call__(self, step: int) -> float:
         if step < self.warmup:
@@ -134,15 +129,17 @@ class CosineDecay:
         return self.end + (self.lr - self.end) * 0.5 * (1.0 + math.cos(math.pi * t))
 
 
-def _parameters(params: Iterable[Value], user: str = "the optimizer") -> list[Value]:
+def _parameters(params: Iterable[Value], user: str) -> list[Value]:
     if isinstance(params, Value):
         raise TypeError("params must be a list of Values; wrap a single one: [p]")
+    not_a_model(params, user)
     params = list(params)
     if not params:
         raise ValueError(f"{user} got no parameters")
     seen: set[Value] = set()
     for i, p in enumerate(params):
         if not isinstance(p, Value):
+            not_a_module(p, i, user)
             raise TypeError(f"parameter {i} must be a Value, got {type(p).__name__} {p!r}")
         if p in seen:
             raise ValueError(f"parameter {_name(p, i)} is listed twice; give each once")
@@ -172,7 +169,7 @@ class Optimizer:
     def __init__(
         self, params: Iterable[Value], lr: LearningRate, weight_decay: float = 0.0
     ) -> None:
-        self.params = _parameters(params)
+        self.params = _parameters(params, type(self).__name__)
         if not callable(lr):
             lr = _number(lr, "lr")
         self.schedule = lr
@@ -315,8 +312,13 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr, weight_decay)
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"betas must be a pair (b1, b2), got {betas!r}")
+        if (
+            isinstance(betas, (str, bytes, Mapping))
+            or not isinstance(betas, Sized)
+            or not hasattr(betas, "__getitem__")
+            or len(betas) != 2
+        ):
+            raise ValueError(f"betas must be a pair (b1, b2) of numbers, got {brief(betas)}")
         self.betas = (
             _number(betas[0], "betas[0]", 0.0, 1.0),
             _number(betas[1], "betas[1]", 0.0, 1.0),

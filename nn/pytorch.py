@@ -2,9 +2,10 @@
 
 The PyTorch module has the same architecture and the same weights (float64, so its outputs equal
 chainrule's to rounding) and takes batches: ``to_torch(model)(torch.tensor(X))`` for inputs
-``X`` of shape ``(n, features)`` or ``(n, channels, rows, cols)``. It is in training mode when
-the model is (``model.training``). PyTorch is an optional extra: ``pip install -e '.[torch]'``;
-it is imported only when ``to_torch`` is called.
+``X`` of shape ``(n, features)`` or ``(n, channels, rows, cols)``. Each converted module is in
+training mode when its chainrule module is (``.training``: after ``model[2].eval()`` the
+converted ``Dropout`` at index 2 evaluates inside a training model). PyTorch is an optional
+extra: ``pip install -e '.[torch]'``; it is imported only when ``to_torch`` is called.
 
 =======================================  ================================================
 chainrule                                PyTorch
@@ -30,6 +31,20 @@ from nn.module import MLP, Layer, Module, Neuron
 ACTIVATIONS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "softplus": "Softplus"}
 """Activation name (as in ``nn.MLP``) -> the ``torch.nn`` module class."""
 
+SOFTPLUS_THRESHOLD = 40.0
+"""``torch.nn.Softplus`` returns x above its threshold (20 by default; just above it x differs
+from log(1 + e^x) by e^-x, 1.25e-9 at x = 20.5). chainrule's softplus, x + log1p(e^-x) for
+x > 0, is x itself in float64 from x = 33.3 (e^-x is less than half a unit in the last place of
+x), so with threshold 40 PyTorch switches to x only where chainrule's value is already x, and
+below it log1p(e^x) is finite: the outputs agree to rounding everywhere."""
+
+
+def _activation(torch: Any, name: str) -> Any:
+    """The ``torch.nn`` module of the activation ``name``."""
+    if name == "softplus":
+        return torch.nn.Softplus(threshold=SOFTPLUS_THRESHOLD)
+    return getattr(torch.nn, ACTIVATIONS[name])()
+
 
 def _torch() -> Any:
     try:
@@ -49,15 +64,30 @@ def _linear(torch: Any, weights: list[list[float]], biases: list[float]) -> Any:
 
 
 def _dense(torch: Any, layer: Layer) -> list[Any]:
-    """A Layer as [Linear] or [Linear, activation]."""
+    """A Layer as [Linear] or [Linear, activation], in the Layer's training mode."""
     weights = [[w.data for w in neuron.w] for neuron in layer.neurons]
     modules = [_linear(torch, weights, [neuron.b.data for neuron in layer.neurons])]
     if layer.activation != "linear":
-        modules.append(getattr(torch.nn, ACTIVATIONS[layer.activation])())
-    return modules
+        modules.append(_activation(torch, layer.activation))
+    return _with_mode(modules, layer.training)
 
 
 def _convert(torch: Any, module: Module) -> Any:
+    """``module`` as a torch module whose own ``.training`` is ``module.training`` (its parts
+    carry their own flags, set when they are converted)."""
+    converted = _build(torch, module)
+    converted.training = module.training  # this module only: train() would set its children too
+    return converted
+
+
+def _with_mode(modules: list[Any], training: bool) -> list[Any]:
+    """``modules`` (made from one chainrule module) with that module's training flag."""
+    for m in modules:
+        m.train(training)
+    return modules
+
+
+def _build(torch: Any, module: Module) -> Any:
     tnn = torch.nn
     if isinstance(module, MLP):
         return tnn.Sequential(*(m for layer in module.layers for m in _dense(torch, layer)))
@@ -67,8 +97,8 @@ def _convert(torch: Any, module: Module) -> Any:
         weights = [[w.data for w in module.w]]
         modules = [_linear(torch, weights, [module.b.data])]
         if module.activation != "linear":
-            modules.append(getattr(tnn, ACTIVATIONS[module.activation])())
-        return tnn.Sequential(*modules)
+            modules.append(_activation(torch, module.activation))
+        return tnn.Sequential(*_with_mode(modules, module.training))
     if isinstance(module, Sequential):
         return tnn.Sequential(*(_convert(torch, m) for m in module))
     if isinstance(module, Linear):
@@ -106,9 +136,7 @@ def to_torch(model: Module) -> Any:
     if not isinstance(model, Module):
         raise TypeError(f"to_torch takes an nn.Module, got {type(model).__name__}")
     torch = _torch()
-    converted = _convert(torch, model)
-    converted.train(model.training)
-    return converted
+    return _convert(torch, model)
 
 
 __all__ = ["to_torch"]

@@ -292,6 +292,29 @@ def test_conv2d_shape_errors_name_expected_and_actual_shapes(x: Any, message: st
         nn.Conv2d(1, 2, 3)(x)
 
 
+BATCH = r"got shape \[{}\]\[1\]\[8\]\[8\]; pass one sample at a time"
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_a_batch_is_a_value_error_naming_both_shapes(n: int) -> None:
+    images = np.linspace(0.0, 1.0, n * 64).reshape(n, 1, 8, 8)  # as X.reshape(-1, 1, 8, 8)[:n]
+    expected = r"expects an image of shape \[{}\]\[rows\]\[cols\], "
+    for batch in [images, images.tolist()]:
+        with pytest.raises(ValueError, match=expected.format(1) + BATCH.format(n)):
+            nn.Conv2d(1, 2, 3)(batch)
+        with pytest.raises(ValueError, match=expected.format("channels") + BATCH.format(n)):
+            nn.MaxPool2d(2)(batch)
+        with pytest.raises(ValueError, match=BATCH.format(n)):
+            nn.Sequential(nn.Conv2d(1, 2, 3), nn.ReLU())(batch)
+    assert len(nn.Conv2d(1, 2, 3)(images[0])) == 2  # one sample at a time works
+
+
+def test_a_pixel_that_is_a_list_is_a_value_error() -> None:
+    image = [[[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, [9.0]]]]
+    with pytest.raises(ValueError, match=r"pixel \[0\]\[2\]\[2\] .* is a list, not a number"):
+        nn.Conv2d(1, 2, 3)(image)
+
+
 @pytest.mark.parametrize(
     "make",
     [

@@ -55,6 +55,10 @@ def test_header_choice_and_delimiter(tmp_path: Path) -> None:
         ("a,b\n", "holds no rows of numbers"),
         ("", "holds no rows of numbers"),
         ("1\n2\n", "line 1 has 1 field; a data set needs features and a target"),
+        ("1,2,0\n,,\n3,4,1\n", "line 2, column 1 is empty"),  # only blank lines are skipped
+        ("1,2,0\n , , \n3,4,1\n", "line 2, column 1 is empty"),
+        ("1,2,0\n\t,\t,\n", "line 2, column 1 is empty"),
+        (",,\n1,2,0\n", "line 1, column 1 is empty"),  # not a header: no names in it
     ],
 )
 def test_a_bad_row_is_a_value_error_naming_its_line(
@@ -64,6 +68,46 @@ def test_a_bad_row_is_a_value_error_naming_its_line(
     with pytest.raises(ValueError, match=message) as error:
         data.load_csv(path)
     assert str(path) in str(error.value)
+
+
+def test_blank_and_whitespace_lines_are_skipped(tmp_path: Path) -> None:
+    X, y = data.load_csv(write(tmp_path, "1,2,0\n\n   \n\t\n3,4,1\n"))
+    assert X.tolist() == [[1.0, 2.0], [3.0, 4.0]] and y.tolist() == [0, 1]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "x,2019,label\n1,2,0\n",  # a numeric column name: not detected as a header
+            "line 1, column 1: 'x' is not a number; if this line holds column names, "
+            "pass header=True",
+        ),
+        (
+            "1,2,cat\n3,4,dog\n",
+            "line 1, column 3: 'cat' is not a number; the labels must be numbers: "
+            "map class names to integers 0, 1, ... first",
+        ),
+        ("1,2,0\n3,4,dog\n", "line 2, column 3: 'dog' is not a number; the labels must be"),
+        ("1;2;0\n", "line 1 has 1 field; .* pass delimiter=';'"),
+        ("a;b;c\n1;2;0\n4;5;6\n", "line 1 has 1 field; .* pass delimiter=';'"),
+        ("1\t2\t0\n", "pass delimiter='\\\\t'"),
+    ],
+)
+def test_errors_say_what_to_do(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        data.load_csv(write(tmp_path, text))
+
+
+def test_hints_only_where_they_apply(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="line 2, column 1: 'x' is not a number$"):
+        data.load_csv(write(tmp_path, "1,2,0\nx,2,0\n"))  # not the first line: no header hint
+    with pytest.raises(ValueError, match="line 1, column 1: 'x' is not a number$"):
+        data.load_csv(write(tmp_path, "x,2,0\n"), header=False)  # header chosen: no hint
+    with pytest.raises(ValueError, match="line 1 has 1 field; .*is the delimiter ';' right"):
+        data.load_csv(write(tmp_path, "1\n2\n"), delimiter=";")
+    X, _ = data.load_csv(write(tmp_path, "x,2019,label\n1,2,0\n"), header=True)
+    assert X.tolist() == [[1.0, 2.0]]
 
 
 def test_text_that_is_not_utf8_names_its_line(tmp_path: Path) -> None:

@@ -466,3 +466,33 @@ def test_a_deeply_nested_input_is_named_by_its_depth() -> None:
         ValueError, match=r"got shape \[1\]\[1\]\[1\]\[1\]\[1\]\[1\]\.\.\.\(5000 levels\)"
     ):
         nn.MLP(2, [1], seed=0)(value)
+
+
+@pytest.mark.parametrize(
+    ("make", "owner"),
+    [
+        (lambda: nn.Linear(3, 2), "Linear"),
+        (lambda: nn.Neuron(3), "Neuron"),
+        (lambda: nn.Layer(3, 2), "Layer"),
+        (lambda: nn.MLP(3, [2, 1]), "MLP"),
+        (lambda: nn.Sequential(nn.Linear(3, 2), nn.ReLU()), "Linear"),
+    ],
+)
+def test_inputs_without_an_order_are_refused_with_the_usual_message(make: Any, owner: str) -> None:
+    model = make()
+    usual = f"{owner} takes a list of 3 numbers or Values, got"
+    for x, kind in [({1.0, 2.0, 3.0}, "set"), (frozenset([1.0, 2.0, 3.0]), "frozenset")]:
+        with pytest.raises(TypeError, match=f"{usual} {kind} \\(it has no order: use a list\\)"):
+            model(x)
+    with pytest.raises(TypeError, match=f"{usual} dict \\(it has no order"):
+        model({0: 1.0, 1: 2.0, 2: 3.0})
+    with pytest.raises(TypeError, match=f"{usual} generator$"):
+        model(v for v in [1.0, 2.0, 3.0])
+    for ordered in [[1.0, 2.0, 3.0], (1.0, 2.0, 3.0), np.array([1.0, 2.0, 3.0])]:
+        model(ordered)
+
+
+def test_elementwise_layers_refuse_sets() -> None:
+    for layer in [nn.ReLU(), nn.Tanh(), nn.Flatten(), nn.Dropout(0.5)]:
+        with pytest.raises(TypeError, match="takes numbers, Values or lists of them, got set"):
+            layer([{1.0, 2.0}])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -335,3 +336,59 @@ def test_bad_arguments_of_the_new_training_tools(make: object, message: str) -> 
 def test_numbers_too_large_for_a_float_are_value_errors(make: object) -> None:
     with pytest.raises(ValueError, match=r"is an int of about 401 digits, too large for a float"):
         make([Value(1.0)])  # type: ignore[operator]
+
+
+MODEL_HINT = r"pass model\.parameters\(\)"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda m: nn.SGD(m, 0.1), r"SGD takes a list of parameters, got the model MLP"),
+        (lambda m: nn.Adam(m), r"Adam takes a list of parameters, got the model MLP"),
+        (lambda m: nn.clip_grad_norm(m, 1.0), r"clip_grad_norm takes .* got the model MLP"),
+        (lambda m: nn.losses.l2(m), r"l2 takes a list of parameters, got the model MLP"),
+        (lambda m: nn.SGD([m.layers[0]], 0.1), r"item 0 is the module Layer"),
+        (lambda m: nn.losses.l2([m]), r"item 0 is the module MLP"),
+    ],
+)
+def test_a_model_instead_of_its_parameters_says_to_pass_parameters(
+    make: object, message: str
+) -> None:
+    with pytest.raises(TypeError, match=f"{message}: {MODEL_HINT}"):
+        make(nn.MLP(2, [3, 1], seed=0))  # type: ignore[operator]
+
+
+def test_a_sequential_is_a_model_not_a_list_of_parameters() -> None:
+    model = nn.Sequential(nn.Linear(2, 1, seed=0))  # iterable: it yields its modules
+    with pytest.raises(TypeError, match=f"got the model Sequential: {MODEL_HINT}"):
+        nn.SGD(model, 0.1)
+    with pytest.raises(TypeError, match=f"item 0 is the module Linear: {MODEL_HINT}"):
+        nn.SGD(list(model), 0.1)
+    assert len(nn.SGD(model.parameters(), 0.1).params) == 3
+
+
+def test_schedules_take_numpy_ints() -> None:
+    linear = nn.LinearDecay(0.1, 0.0, np.int64(10))
+    assert linear.steps == 10 and type(linear.steps) is int and linear(5) == pytest.approx(0.05)
+    cosine = nn.CosineDecay(0.1, np.int64(10), warmup=np.int32(2))
+    assert (cosine.steps, cosine.warmup) == (10, 2) and type(cosine.warmup) is int
+    assert cosine(10) == pytest.approx(0.0, abs=1e-18)
+    step = nn.StepDecay(0.1, np.int64(3))
+    assert step.every == 3 and step(3) == pytest.approx(0.05)
+    assert repr(linear) == "LinearDecay(start=0.1, end=0.0, steps=10)"
+    for bad in [np.float64(10.0), 2.5, True, np.int64(0)]:
+        with pytest.raises(ValueError, match="LinearDecay steps must be a positive int, got"):
+            nn.LinearDecay(0.1, 0.0, bad)
+
+
+def test_adam_betas_may_be_any_pair_of_numbers() -> None:
+    for betas in [np.array([0.9, 0.99]), [0.9, 0.99], (np.float32(0.9), 0.99)]:
+        adam = nn.Adam([Value(1.0)], betas=betas)
+        assert adam.betas == pytest.approx((0.9, 0.99)) and type(adam.betas[0]) is float
+    assert nn.AdamW([Value(1.0)], betas=np.array([0.5, 0.6])).betas == (0.5, 0.6)
+    for bad in ["ab", {0.9, 0.99}, {0: 0.9, 1: 0.99}, 0.9, np.array([0.9, 0.99, 0.999])]:
+        with pytest.raises(ValueError, match=r"betas must be a pair \(b1, b2\) of numbers"):
+            nn.Adam([Value(1.0)], betas=bad)
+    with pytest.raises(ValueError, match=r"betas\[0\] must be a number"):
+        nn.Adam([Value(1.0)], betas=np.zeros((2, 2)))

@@ -91,6 +91,47 @@ def test_names_modes_and_dtype(torch: Any) -> None:
     assert converted[0].stride == (1, 1) and converted[0].padding == (0, 0)
 
 
+def test_softplus_equals_ours_to_rounding_at_large_inputs(torch: Any) -> None:
+    neuron = nn.Neuron(1, "softplus")
+    neuron.w[0].data = 1.0
+    X = np.concatenate(
+        [np.linspace(-60.0, 60.0, 2401), [20.5, 33.3, 39.99, 40.01, 100.0, 709.0, 710.0, 1e4]]
+    ).reshape(-1, 1)
+    ours, theirs = outputs(neuron, X), torch_outputs(torch, neuron, X)
+    np.testing.assert_allclose(theirs, ours, rtol=4.5e-16, atol=1e-300)  # an ulp or two
+    large = X[:, 0] > 33.3
+    assert np.array_equal(theirs[large], ours[large])  # x itself, in both
+    at = len(X) - 8  # x = 20.5: PyTorch's default threshold 20 would give 20.5, 1.25e-9 off
+    assert abs(theirs[at, 0] - ours[at, 0]) <= 4e-15 and ours[at, 0] - 20.5 > 1e-9
+
+
+def test_each_converted_module_keeps_its_own_training_flag(torch: Any) -> None:
+    model = nn.Sequential(
+        nn.Linear(4, 50, seed=0), nn.ReLU(), nn.Dropout(0.5), nn.Linear(50, 2, seed=1)
+    )
+    model[2].eval()
+    converted = nn.to_torch(model)
+    assert [m.training for m in converted] == [True, True, False, True]
+    assert converted.training
+    X = np.random.default_rng(0).standard_normal((5, 4))
+    np.testing.assert_allclose(  # the evaluating dropout passes its input through, as ours does
+        torch_outputs(torch, model, X), outputs(model, X), rtol=1e-12, atol=1e-12
+    )
+    model.eval()
+    model[0].train()
+    assert [m.training for m in nn.to_torch(model)] == [True, False, False, False]
+
+    nested = nn.Sequential(nn.Sequential(nn.Linear(2, 2), nn.Dropout(0.2)), nn.Dropout(0.1))
+    nested[0][1].eval()
+    inner = nn.to_torch(nested)[0]
+    assert inner.training and [m.training for m in inner] == [True, False]
+
+    mlp = nn.MLP(2, [3, 1])
+    mlp.layers[1].eval()
+    assert [m.training for m in nn.to_torch(mlp)] == [True, True, False]  # linear output
+    assert nn.to_torch(mlp).training
+
+
 def test_what_cannot_be_converted_is_named(torch: Any) -> None:
     class Custom(nn.Module):
         pass
