@@ -34,7 +34,7 @@ def local_formula(step: Step, names: dict[Value, str]) -> str | None:
 def reaches_twice(gate: Value, node: Value) -> bool:
     """Does ``node`` reach ``gate`` by another path besides one direct edge: as both inputs
     (``x * x``), or through another input too (``f = n1 + x`` with ``n1 = x * y``)?"""
-    others = [parent for parent in gate.parents]
+    others = list(gate.parents)
     others.remove(node)  # one direct edge (Values compare by identity)
     return any(node in set(topological_order(parent)) for parent in others)
 

@@ -142,6 +142,14 @@ def _sum_hint(stepper: Stepper, node: Value, steps: list[Step]) -> str:
     )
 
 
+def _gradient_hint(stepper: Stepper, node: Value, steps: list[Step]) -> tuple[str, Highlight]:
+    """The hint for a node's whole gradient and what to highlight: the one edge's rule, or, for
+    a node used several times, the sum at the branch."""
+    if len(steps) == 1:
+        return _edge_hint(stepper, steps[0]), _edge_mark(steps[0])
+    return _sum_hint(stepper, node, steps), Highlight(to_nodes=frozenset({node}))
+
+
 def _value_hint(stepper: Stepper, node: Value) -> str:
     names, fmt = stepper.names, stepper.look.fmt
     return (
@@ -220,11 +228,7 @@ def questions(stepper: Stepper, hide: str) -> list[Question]:
                     steps = into[node]
                     prompt = f"∂{root_name}/∂{names[node]}, the gradient on {names[node]}'s wire"
                     last = order[(steps[-1].gate, steps[-1].index)]
-                    if len(steps) == 1:
-                        hint, mark = _edge_hint(stepper, steps[0]), _edge_mark(steps[0])
-                    else:
-                        hint = _sum_hint(stepper, node, steps)
-                        mark = Highlight(to_nodes=frozenset({node}))
+                    hint, mark = _gradient_hint(stepper, node, steps)
                     ask((1, last, 1), "grad", [key], stepper.final[node], prompt, hint, mark)
     else:  # the record style: one box per node
         for item in stepper.scene.items:
@@ -236,11 +240,7 @@ def questions(stepper: Stepper, hide: str) -> list[Question]:
             if hide in ("grads", "both") and node is not root:
                 steps = into[node]
                 last = order[(steps[-1].gate, steps[-1].index)]
-                if len(steps) == 1:
-                    hint, mark = _edge_hint(stepper, steps[0]), _edge_mark(steps[0])
-                else:
-                    hint = _sum_hint(stepper, node, steps)
-                    mark = Highlight(to_nodes=frozenset({node}))
+                hint, mark = _gradient_hint(stepper, node, steps)
                 prompt = f"∂{root_name}/∂{names[node]}, the gradient of {names[node]}"
                 ask((1, last, 1), "grad", [f"{item.id}g"], stepper.final[node], prompt, hint, mark)
     found.sort(key=lambda q: q[0])
