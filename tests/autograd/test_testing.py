@@ -48,7 +48,8 @@ def test_the_dag_property_catches_a_wrong_derivative() -> None:
     """The property body, run on graphs made of sigmoid gates only: with the wrong rule every such
     graph's gradient is off by a factor (1 + s) / (1 - s) > 1.09 for inputs in [-3, 3], so the first
     example already fails (graphs of all ops would meet sigmoid only by chance)."""
-    prop = test_properties.test_random_dag_backward_matches_central_differences.hypothesis.inner_test
+    dag_property = test_properties.test_random_dag_backward_matches_central_differences
+    prop = dag_property.hypothesis.inner_test
     on_sigmoid_graphs = settings(max_examples=5, deadline=None)(
         given(case=cases(operations=["sigmoid"]))(prop)
     )
