@@ -197,6 +197,13 @@ class Program:
         elif self.signature.rules_changed():  # ops.override: write the code again
             self._scalar, self._plans = None, {}
             self._record(self._values)
+        hooked = [leaf for leaf in self.signature.closed if leaf.hooks]
+        if hooked:
+            raise TraceError(
+                f"{self.__name__} closes over {_named(hooked[0])}, which has a hook "
+                "(register_hook); a compiled program does not run hooks: remove it, or call the "
+                "function without compiling"
+            )
         indices, single = _select(self.argnums, len(values))
         return self.signature, indices, single
 
@@ -324,6 +331,11 @@ def _array(a: Any, i: int, name: str) -> np.ndarray:
         at = "" if not bad else f" at index {bad[0] if len(bad) == 1 else tuple(bad)}"
         raise ValueError(f"{name}: argument {i} has a value that is not finite{at}")
     return array
+
+
+def _named(leaf: Value) -> str:
+    """``the Value 'w1' (2.0)``, or its repr when it has no label."""
+    return f"the Value {leaf.label!r} ({leaf.data!r})" if leaf.label else brief(leaf)
 
 
 def _add_to_grad(leaves: list[Value], grads: list[float]) -> None:

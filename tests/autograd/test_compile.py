@@ -217,6 +217,19 @@ def test_hooks_are_not_compiled() -> None:
         compile(lambda x: x * w)(2.0)
 
 
+def test_a_hook_added_after_compiling_is_refused_with_nothing_changed() -> None:
+    w = Value(2.0, "w")
+    program = compile(lambda x: w * x)
+    assert program(3.0) == (6.0, 2.0) and w.grad == 3.0
+    handle = w.register_hook(lambda g: 10.0 * g)
+    for args in ((3.0,), (np.array([1.0, 2.0]),)):  # floats and a batch
+        with pytest.raises(TraceError, match="closes over the Value 'w' .2.0., which has a hook"):
+            program(*args)
+        assert w.grad == 3.0
+    handle.remove()
+    assert program(3.0) == (6.0, 2.0) and w.grad == 6.0
+
+
 def test_a_function_of_nothing_has_gradient_zero() -> None:
     assert compile(lambda x: 3.0)(2.0) == (3.0, 0.0)
     assert compile(lambda x, y: x * 2.0)(2.0, 5.0) == (4.0, (2.0, 0.0))
