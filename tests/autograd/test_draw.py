@@ -329,6 +329,7 @@ def horner(steps: int) -> Value:
     return p
 
 
+@settings(deadline=None)
 @given(st.integers(1, 60))
 def test_the_layout_size_is_the_nodes_plus_the_ranks_wires_skip(steps: int) -> None:
     """Horner's rule: c and x at rank 0, step k's * at rank 2k - 1 and its + at 2k. Only x's wires

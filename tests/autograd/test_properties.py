@@ -5,11 +5,20 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from autograd import Value, numerical_grad, ops
-from autograd.testing import POWERS, REFERENCE, Case, cases, finite_floats, gate_inputs
+from autograd.testing import (
+    POWERS,
+    REFERENCE,
+    Case,
+    Expression,
+    Instruction,
+    cases,
+    finite_floats,
+    gate_inputs,
+)
 from autograd.value import apply
 
 SETTINGS = settings(
@@ -92,20 +101,41 @@ def test_forward_matches_the_plain_float_reference(case: Case) -> None:
     assert value == pytest.approx(case.expression.reference(*case.inputs), rel=1e-12, abs=1e-12)
 
 
+STEEP_COSINE = Case(  # cos of a value near -30 whose slope is -1e4: a large third derivative
+    Expression(
+        1,
+        (
+            Instruction("exp", (0,)),
+            Instruction("pow_const", (1,), 3.0, 1.0),
+            Instruction("neg", (2,)),
+            Instruction("rsub_const", (3,), 1.0),
+            Instruction("cos", (4,)),
+            Instruction("add_const", (5,), 1.0),
+        ),
+    ),
+    (1.4500364644576091,),
+)
+
+
 @SETTINGS
 @given(case=cases())
+@example(case=STEEP_COSINE)
 def test_random_dag_backward_matches_central_differences(case: Case) -> None:
+    """Backward against central differences. A central difference with step h is off by about
+    h^2 / 6 times the third derivative, which is not small where a sine or cosine meets a steep
+    input; the estimates at h and h/2 differ by three times the error of the second, so twice
+    that difference is added to the tolerance (a wrong local derivative is off by far more)."""
     value, grads = _grads(case)
-    numeric = numerical_grad(
-        lambda *xs: Value(case.expression.reference(*[x.data for x in xs])), *case.inputs
-    )
+
+    def reference(*xs: Value) -> Value:
+        return Value(case.expression.reference(*[x.data for x in xs]))
+
+    numeric = numerical_grad(reference, *case.inputs, eps=5e-7)
+    coarser = numerical_grad(reference, *case.inputs, eps=1e-6)
     largest = case.expression.evaluate(*case.inputs).largest
-    for g, n in zip(grads, numeric):
-        assert abs(g - n) <= 1e-6 * max(1.0, largest) + 1e-4 * abs(n), (
-            str(case.expression),
-            grads,
-            numeric,
-        )
+    for g, n, c in zip(grads, numeric, coarser):
+        tolerance = 1e-6 * max(1.0, largest) + 1e-4 * abs(n) + 2.0 * abs(n - c)
+        assert abs(g - n) <= tolerance, (str(case.expression), grads, numeric)
 
 
 @SETTINGS

@@ -33,6 +33,7 @@ pytestmark = [
 
 
 def _open(driver: Any, path: Path, size: tuple[int, int] = (1280, 800)) -> None:
+    driver.get_log("browser")  # reading the console empties it: what is logged next is this page's
     driver.set_window_size(*size)
     driver.get(path.resolve().as_uri())
 

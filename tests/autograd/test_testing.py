@@ -32,7 +32,7 @@ def test_each_step_reads_only_earlier_nodes(expression) -> None:  # type: ignore
     assert str(expression).count(" = ") == len(expression.instructions)
 
 
-@settings(max_examples=5)
+@settings(max_examples=5, deadline=None)
 @given(expression=expressions())
 def test_build_rejects_the_wrong_number_of_inputs(expression) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(TypeError, match="inputs"):
