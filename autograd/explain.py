@@ -151,6 +151,15 @@ def _paths(node: Value, root: Value, users: dict[Value, list[tuple[Value, int]]]
     return found
 
 
+def _sum(terms: list[Term]) -> float:
+    """The terms added up exactly (``math.fsum``); a sum within the rounding error of the products
+    themselves (each factor may add one rounding, about 1.1e-16 of the product) is 0.0: paths
+    that cancel show a total of 0, not ``-4.16e-17``."""
+    total = math.fsum(term.value for term in terms)
+    noise = sum((len(term.factors) + 1) * abs(term.value) for term in terms) * 2.0**-53
+    return 0.0 if abs(total) <= noise else total
+
+
 class Explanation:
     """A gradient worked out: prints as text, shows as LaTeX in Jupyter, ``.latex`` for a paper.
 
@@ -173,7 +182,7 @@ class Explanation:
         self.root_name, self.node_name = root_name, node_name
         self.terms, self.paths, self.grouped = terms, paths, grouped
         self.gradient, self.fmt, self.max_paths = gradient, fmt, max_paths
-        self.total = sum(term.value for term in terms)
+        self.total = _sum(terms)
         self._numbers = self._shown_numbers()
 
     def _shown_numbers(self) -> tuple[list[list[str]], str]:

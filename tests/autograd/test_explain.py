@@ -6,14 +6,14 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from autograd import Stepper, Value, explain, gradients
 from autograd.drawing.labels import checks
 from autograd.explain import latex_name
 from autograd.graph import topological_order
-from autograd.testing import cases
+from autograd.testing import Case, Expression, Instruction, cases
 from tests.autograd.test_draw_support import chain_rule, sigmoid_circuit
 
 
@@ -33,8 +33,25 @@ def test_the_sum_of_path_products_is_the_engines_gradient(case, max_paths: int) 
             assert all(not t.rest for t in found.terms)
 
 
+CANCELLING_PATHS = Case(  # d/dx0 is 0: six paths whose float products add up to -4.16e-17
+    Expression(
+        1,
+        (
+            Instruction("sub", (0, 0)),
+            Instruction("add_const", (1,), -2.0),
+            Instruction("add_const", (2,), -2.0),
+            Instruction("add", (3, 1)),
+            Instruction("exp", (4,)),
+            Instruction("add", (5, 2)),
+        ),
+    ),
+    (1.0,),
+)
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases(max_steps=6))
+@example(CANCELLING_PATHS)
 def test_the_numbers_shown_check_by_hand(case) -> None:
     out = case.expression.build(*case.values())
     leaves = [n for n in topological_order(out) if n.is_leaf and not n.is_constant]
@@ -83,6 +100,17 @@ def test_several_paths_are_summed() -> None:
         "      = 1.00 · 3.00 + 1.00 · 3.00 + 1.00 · 2.00\n"
         "      = 8.00"
     )
+
+
+def test_paths_that_cancel_add_up_to_zero_not_to_rounding_noise() -> None:
+    x = Value(1.0, "x")
+    out = CANCELLING_PATHS.expression.build(x)
+    found = explain(out, x)
+    assert found.total == 0.0 == found.gradient
+    assert str(found).splitlines()[-1].endswith("= 0.00")
+    assert "0.018 ·" in str(found)  # the factors keep their short form
+    a, b = Value(0.1, "a"), Value(0.2, "b")
+    assert explain(a * b + a * 0.3, a).total == 0.2 + 0.3  # a sum that is not noise is kept
 
 
 def test_a_local_gradient_is_marked_where_its_symbol_would_read_as_the_whole_one() -> None:
