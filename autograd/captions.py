@@ -69,6 +69,36 @@ def listed(parts: list[str]) -> str:
     return shown + (f" and {len(parts) - LISTED} more" if len(parts) > LISTED else "")
 
 
+def forward_caption(node: Value, names: dict[Value, str], fmt: str) -> str:
+    """How a gate got its value, in names and then in numbers: ``n1 = x * y = 1.604 * 1.604 =
+    2.57``. A sum or a product shows its inputs with digits enough that it checks by hand (as
+    :func:`product_texts` does for backward); other gates show them as on their wires."""
+    return (
+        f"{names[node]} = {forward_expression(node, names, fmt, False)} = "
+        f"{_forward_numbers(node, names, fmt)}"
+    )
+
+
+def _forward_numbers(node: Value, names: dict[Value, str], fmt: str) -> str:
+    symbol, parents = node.op, node.parents
+    if symbol not in ("+", "*") or len(parents) != 2:
+        return f"{forward_expression(node, names, fmt, True)} = {number(node.data, fmt)}"
+    variables = [p.data for p in parents if not p.is_constant]
+
+    def operands(texts: tuple[str, ...]) -> list[str]:
+        """Both inputs' texts: a constant as written, the others from ``texts`` in order."""
+        given = iter(texts)
+        return [format_number(p.data) if p.is_constant else next(given) for p in parents]
+
+    def check(texts: tuple[str, ...], result: str) -> bool:
+        a, b = operands(texts)
+        return checks(result, (a,), (b,)) if symbol == "+" else checks(result, (a, b))
+
+    *texts, result = hand_checked(fmt, variables, node.data, check)
+    a, b = operands(tuple(texts))
+    return f"{a} {symbol} {b} = {result}"
+
+
 def _operand(node: Value, names: dict[Value, str], fmt: str, values: bool) -> str:
     if node.is_constant:
         return format_number(node.data)

@@ -152,12 +152,9 @@ def _paths(node: Value, root: Value, users: dict[Value, list[tuple[Value, int]]]
 
 
 def _sum(terms: list[Term]) -> float:
-    """The terms added up exactly (``math.fsum``); a sum within the rounding error of the products
-    themselves (each factor may add one rounding, about 1.1e-16 of the product) is 0.0: paths
-    that cancel show a total of 0, not ``-4.16e-17``."""
-    total = math.fsum(term.value for term in terms)
-    noise = sum((len(term.factors) + 1) * abs(term.value) for term in terms) * 2.0**-53
-    return 0.0 if abs(total) <= noise else total
+    """The terms added up exactly (``math.fsum``, then rounded once), so the order of the paths
+    leaves no rounding noise: paths that cancel add up to 0, not ``-4.16e-17``."""
+    return math.fsum(term.value for term in terms)
 
 
 class Explanation:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from autograd.captions import (
-    forward_expression,
+    forward_caption,
     gate_note,
     local_formula,
     local_symbol,
@@ -151,11 +151,7 @@ def _gradient_hint(stepper: Stepper, node: Value, steps: list[Step]) -> tuple[st
 
 
 def _value_hint(stepper: Stepper, node: Value) -> str:
-    names, fmt = stepper.names, stepper.look.fmt
-    return (
-        f"{names[node]} = {forward_expression(node, names, fmt, False)} = "
-        f"{forward_expression(node, names, fmt, True)} = {number(node.data, fmt)}"
-    )
+    return forward_caption(node, stepper.names, stepper.look.fmt)
 
 
 def _gate_mark(node: Value) -> Highlight:

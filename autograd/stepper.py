@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from autograd.captions import (
-    forward_expression,
+    forward_caption,
     gate_note,
     listed,
     local_formula,
@@ -319,10 +319,7 @@ class Stepper:
                 text = f"{item.name} = {number(node.data, fmt)}, computed from {sources}"
                 edges = frozenset(edge for link in links for edge in link.edges)
             else:
-                text = (
-                    f"{names[node]} = {forward_expression(node, names, fmt, False)} = "
-                    f"{forward_expression(node, names, fmt, True)} = {number(node.data, fmt)}"
-                )
+                text = forward_caption(node, names, fmt)
                 edges = frozenset(
                     (node, i) for i, p in enumerate(node.parents) if not p.is_constant
                 )

@@ -128,16 +128,18 @@ def hand_checked(
     it can (first as on its wire), each operand with as many more as the shown arithmetic needs
     to check by hand (``check(operand texts, result text)``). A product of two numbers known to 3
     digits is known to about 3, so the operands may need more digits than the result
-    (``7.3890561 × -1618.1780 = -11956.81``)."""
-    texts: tuple[str, ...] = ()
-    shown = number(result, fmt)
+    (``7.3890561 × -1618.1780 = -11956.81``).
+
+    Where no number of digits makes it check, the float result is rounding noise
+    (``0.1 × 3 - 0.3`` is 5.6e-17 in floats): then every number is shown as on its wire.
+    """
     for result_extra in range(MAX_EXTRA + 1):
         shown = number(result, fmt, result_extra)
         for extra in range(MAX_EXTRA + 1):
             texts = tuple(number(x, fmt, extra) for x in operands)
             if check(texts, shown):
                 return (*texts, shown)
-    return (*texts, shown)
+    return (*(number(x, fmt) for x in operands), number(result, fmt))
 
 
 def escape(text: str) -> str:

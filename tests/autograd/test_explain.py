@@ -110,7 +110,9 @@ def test_paths_that_cancel_add_up_to_zero_not_to_rounding_noise() -> None:
     assert str(found).splitlines()[-1].endswith("= 0.00")
     assert "0.018 ·" in str(found)  # the factors keep their short form
     a, b = Value(0.1, "a"), Value(0.2, "b")
-    assert explain(a * b + a * 0.3, a).total == 0.2 + 0.3  # a sum that is not noise is kept
+    assert explain(a * b + a * 0.3, a).total == 0.2 + 0.3
+    big = x * 1e16 - x * 1e16 + x  # exact products that cancel: the sum is exactly 1
+    assert explain(big, x).total == 1.0 and str(explain(big, x)).endswith("= 1.00")
 
 
 def test_a_local_gradient_is_marked_where_its_symbol_would_read_as_the_whole_one() -> None:

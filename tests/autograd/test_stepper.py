@@ -18,6 +18,7 @@ import autograd.stepper as stepper_module
 from autograd import Stepper, Value, draw, summary
 from autograd.drawing.cells import cell_widths
 from autograd.drawing.gradients import CurrentGradients
+from autograd.drawing.labels import checks
 from autograd.drawing.theme import LIGHT
 from autograd.graph import backward_steps, topological_order
 from autograd.testing import cases
@@ -177,6 +178,29 @@ def test_frames_reveal_gradients_step_by_step_and_end_as_backward_does() -> None
     assert after_one[wire_id(f, v["q"])] == ("3", "-4") and after_one[wire_id(f, v["z"])][1] == "?"
     f.backward()
     assert wires(stepper.frame(len(stepper) - 1).source) == wires(draw(f, fmt="g").source)
+
+
+def test_a_forward_sum_or_product_checks_by_hand() -> None:
+    x = Value(1.604, "x")
+    assert Stepper(x * x, forward=True).caption(1).endswith("= 1.604 * 1.604 = 2.57")
+    a, b = Value(0.125, "a"), Value(0.125, "b")
+    assert Stepper(a + b, forward=True).caption(1).endswith("= 0.125 + 0.125 = 0.25")
+    assert Stepper(x * 2 + 0.5, forward=True).caption(2).endswith("= 3.21 + 0.5 = 3.71")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cases(max_steps=6, operations=["add", "mul", "add_const", "mul_const", "neg", "tanh"]))
+def test_every_forward_sum_and_product_checks_by_hand(case) -> None:  # type: ignore[no-untyped-def]
+    out = case.expression.build(*case.values())
+    stepper = Stepper(out, forward=True)
+    order = [n for n in topological_order(out) if not n.is_leaf]
+    for k, node in enumerate(order, 1):
+        if node.op not in ("+", "*"):
+            continue
+        numbers = stepper.caption(k).split(" = ")[-2:]  # "a op b", "result"
+        a, b = numbers[0].split(f" {node.op} ")
+        terms = ((a,), (b,)) if node.op == "+" else ((a, b),)
+        assert checks(numbers[1], *terms), stepper.caption(k)
 
 
 def test_forward_frames_compute_the_values_gate_by_gate() -> None:
