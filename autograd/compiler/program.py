@@ -30,7 +30,7 @@ from autograd.checks import as_argnums, as_float, brief, require_function
 from autograd.compiler import scalar, source, vector
 from autograd.compiler.trace import Trace, flatten, parameter_names, trace
 from autograd.functional import Argnums, _select
-from autograd.grad_mode import TraceError
+from autograd.grad_mode import TraceError, require_recording
 from autograd.graph import gradient_error, gradient_pass
 from autograd.ops import Op, Rule
 from autograd.value import Value
@@ -106,6 +106,7 @@ class Program:
         self._signature: Signature | None = None
         self._scalar: Callable[..., Any] | None = None
         self._plans: dict[bool, vector.Plan] = {}
+        self._outside: list[Value] = []  # the nodes of the graph made before f ran
 
     # -- what was compiled ---------------------------------------------------------------------
 
@@ -132,8 +133,12 @@ class Program:
         recorded = trace(self.f, values, names, indices, self.has_aux)
         signature = Signature.of(recorded)
         if self._signature is None and signature.closed:  # the first call: what did f make?
-            again = trace(self.f, values, names, indices, self.has_aux).closed
-            made = [leaf for leaf, other in zip(signature.closed, again) if leaf is not other]
+            second = trace(self.f, values, names, indices, self.has_aux)
+            made = [
+                leaf for leaf, other in zip(signature.closed, second.closed) if leaf is not other
+            ]
+            again = set(second.order)  # gates made before f ran are in both graphs
+            self._outside = signature.closed + [n for n in recorded.gates if n in again]
             if made:
                 what = getattr(self.f, "__name__", "f")
                 shown = f"{brief(made[0].label)} = " if made[0].label else ""
@@ -174,6 +179,7 @@ class Program:
         ``((value, aux), gradients)``."""
         if not args:
             raise TypeError(f"{self.__name__} needs at least one argument")
+        require_recording(self.__name__)  # as value_and_grad: gradients need the graph
         if any(isinstance(a, Value) for a in args):
             raise TypeError(
                 f"{self.__name__} takes numbers or numpy arrays, not Values: it reads the "
@@ -197,7 +203,7 @@ class Program:
         elif self.signature.rules_changed():  # ops.override: write the code again
             self._scalar, self._plans = None, {}
             self._record(self._values)
-        hooked = [leaf for leaf in self.signature.closed if leaf.hooks]
+        hooked = [node for node in self._outside if node.hooks]
         if hooked:
             raise TraceError(
                 f"{self.__name__} closes over {_named(hooked[0])}, which has a hook "
@@ -321,10 +327,14 @@ def _array(a: Any, i: int, name: str) -> np.ndarray:
     if isinstance(a, Value):
         raise TypeError(f"argument {i} is a Value; pass its .data")
     try:
+        kind = np.asarray(a).dtype
+        if kind.kind not in "iufO":  # bools, complex numbers, strings
+            raise TypeError
         array = np.asarray(a, dtype=float)
     except (TypeError, ValueError):
         raise TypeError(
-            f"argument {i} must be a number or a numpy array of numbers, got {type(a).__name__}"
+            f"argument {i} must be a number or a numpy array of real numbers, got "
+            f"{type(a).__name__}{_dtype(a)}; convert it first, for example with .astype(float)"
         ) from None
     if not np.isfinite(array).all():
         bad = [int(k) for k in np.argwhere(~np.isfinite(array))[0]]
@@ -333,9 +343,17 @@ def _array(a: Any, i: int, name: str) -> np.ndarray:
     return array
 
 
-def _named(leaf: Value) -> str:
+def _dtype(a: Any) -> str:
+    """`` of dtype bool`` for an array (or a list numpy reads as one), else ''."""
+    try:
+        return f" of dtype {np.asarray(a).dtype}"
+    except ValueError:  # a ragged list
+        return ""
+
+
+def _named(node: Value) -> str:
     """``the Value 'w1' (2.0)``, or its repr when it has no label."""
-    return f"the Value {leaf.label!r} ({leaf.data!r})" if leaf.label else brief(leaf)
+    return f"the Value {node.label!r} ({node.data!r})" if node.label else brief(node)
 
 
 def _add_to_grad(leaves: list[Value], grads: list[float]) -> None:

@@ -313,7 +313,11 @@ class Writer:
                 shape = f"({rows}, n)" if group.batched else f"{rows}"
                 lines.append(f"    {group.grad} = np.zeros({shape})")
         root_group, root_row = self.place[t.root]
-        if t.root in self.needs:
+        if t.root in self.needs and self.batched and not root_group.batched:
+            # no argument reaches the root: one value for the whole batch, and the n samples'
+            # seeds of 1 add up to n (the closed-over gradients are sums over the batch)
+            lines.append(f"    {root_group.grad}[{root_row}] = float(n)")
+        elif t.root in self.needs:
             lines.append(f"    {root_group.grad}[{root_row}] = 1.0")
         for back in reversed(backward):
             lines += [f"    {line}" for line in back]

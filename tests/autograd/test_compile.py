@@ -13,7 +13,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import nn
-from autograd import TraceError, Value, backward_reference, compile, functions, ops, value_and_grad
+from autograd import (
+    TraceError,
+    Value,
+    backward_reference,
+    compile,
+    functions,
+    no_grad,
+    ops,
+    value_and_grad,
+)
 from autograd.compiler import program as program_module
 from autograd.testing import Case, cases, finite_floats
 
@@ -340,3 +349,49 @@ def test_a_value_made_inside_f_is_refused_on_the_first_call_naming_it() -> None:
     program = compile(lambda x: w * x)
     assert program(2.0) == (10.0, 5.0) and w.grad == 2.0
     assert compile(lambda x: 5.0 * x)(np.array([1.0, 2.0]))[0] == pytest.approx([5.0, 10.0])
+
+
+def test_a_hook_on_a_gate_made_outside_f_is_refused_too() -> None:
+    w = Value(2.0, "w")
+    h = w * 3.0
+    h.label = "h"
+    program = compile(lambda x: x * h)
+    assert program(1.0) == (6.0, 6.0) and w.grad == 3.0
+    handle = h.register_hook(lambda g: 10.0 * g)
+    with pytest.raises(TraceError, match="the Value 'h' .6.0., which has a hook"):
+        program(1.0)
+    handle.remove()
+    assert program(1.0) == (6.0, 6.0) and w.grad == 6.0
+
+
+def test_a_program_is_refused_inside_no_grad_as_value_and_grad_is() -> None:
+    w = Value(2.0, "w")
+    program = compile(lambda x: w * x)
+    program(3.0)
+    with no_grad(), pytest.raises(RuntimeError, match="not recorded inside no_grad"):
+        program(3.0)
+    assert w.grad == 3.0
+
+
+@pytest.mark.parametrize(
+    "batch",
+    [
+        np.array([True, False]),
+        np.array([1 + 2j]),
+        np.array(["1"]),
+        np.array([1.0, "x"], dtype=object),
+    ],
+)
+def test_a_batch_of_anything_but_real_numbers_is_refused(batch: np.ndarray) -> None:
+    with pytest.raises(TypeError, match=f"of real numbers, got ndarray of dtype {batch.dtype}"):
+        compile(lambda x: x * 2.0)(batch)
+
+
+def test_a_value_no_argument_reaches_sums_its_gradient_over_the_batch() -> None:
+    w = Value(2.0, "w")
+    value, grads = compile(lambda x: w * w)(np.zeros(4))
+    assert value.tolist() == [4.0] * 4 and grads.tolist() == [0.0] * 4
+    assert w.grad == 16.0  # four samples, each d(w*w)/dw = 4
+    w.grad = 0.0
+    (value, aux), _ = compile(lambda x: (w * w, x * w), has_aux=True)(np.arange(3.0))
+    assert aux.tolist() == [0.0, 2.0, 4.0] and w.grad == 12.0
