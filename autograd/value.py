@@ -22,6 +22,7 @@ backward pass at hand, which lets backward follow a chain without looking anythi
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable, Iterator, Sequence
 from math import isfinite
 from typing import TYPE_CHECKING, Any, Union
@@ -311,7 +312,19 @@ class Value:
         refuse_if_tracing("bool()")
         return self.data != 0.0
 
-    # == and hash are identity (object's): a Value is a node, two nodes with equal data differ.
+    def __eq__(self, other: object) -> bool:
+        """Identity: a Value is a node, and two nodes with equal data differ (so Values are
+        dict keys). ``v == 1`` is False; while compiling it is refused, as ``<`` is."""
+        if isinstance(other, numbers.Number):
+            refuse_if_tracing("==")
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        if isinstance(other, numbers.Number):
+            refuse_if_tracing("!=")
+        return self is not other
+
+    __hash__ = object.__hash__
 
     # -- gradients --------------------------------------------------------------------------------
 

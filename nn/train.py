@@ -130,7 +130,10 @@ def train_step(
     ``compile=True``: the step (model, loss, backward) is recorded once per shape of batch and
     replayed as code (:mod:`nn.compiled`, :func:`autograd.compile`): the same parameters after
     the same steps, to about 1e-12, many times faster. ``accuracy`` then receives the outputs as
-    numbers. The model must build the same graph on every call (no dropout in training).
+    numbers. The model must build the same graph on every call (no dropout in training); the
+    loss receives the targets as Values and must not branch on them (``t == 1`` is refused); a
+    plain number the loss reads, and which Value each parameter is, are fixed when the step is
+    recorded (update a parameter's ``.data``, don't replace it).
     """
     if compile:
         optimizer.zero_grad()

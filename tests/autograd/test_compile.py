@@ -165,6 +165,32 @@ def test_python_control_flow_on_a_value_is_refused_while_tracing() -> None:
     assert branchy(Value(-2.0)).data == 2.0  # outside compile, comparisons read the data
 
 
+def test_equality_with_a_number_is_refused_while_tracing_and_is_identity_elsewhere() -> None:
+    with pytest.raises(TraceError, match="== on a Value"):
+        compile(lambda x: x * (3.0 if x == 1 else 1.0))(1.0)
+    with pytest.raises(TraceError, match="!= on a Value"):
+        compile(lambda x: x * (3.0 if 1 != x else 1.0))(1.0)  # noqa: SIM300 (reflected !=)
+    v, w = Value(1.0), Value(1.0)
+    assert v == v and v != w and (v == 1) is False and v != 1.0 and {v: 1, w: 2}[w] == 2
+    assert compile(lambda x: x * 2.0 if x is not None else x)(1.0) == (2.0, 2.0)
+
+
+def test_a_custom_loss_comparing_targets_is_refused_by_a_compiled_step() -> None:
+    """A compiled step's targets are Values (the graph is the same for every batch), so a loss
+    that branches on ``t == 1`` would replay the first batch's branches: it is refused."""
+    model = nn.MLP(2, [1], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+
+    def weighted(outputs: Any, targets: Any) -> Any:
+        return sum((o - t) ** 2 * (3.0 if t == 1 else 1.0) for o, t in zip(outputs, targets))
+
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(TraceError, match="== on a Value"):
+        nn.train_step(model, weighted, optimizer, [[1.0, 2.0]], [1.0], None, compile=True)
+    assert [p.data for p in model.parameters()] == before
+    nn.train_step(model, weighted, optimizer, [[1.0, 2.0]], [1.0], None)  # interpreted: fine
+
+
 def test_bad_calls_are_refused_before_anything_runs() -> None:
     program = compile(lambda x, y: x * y)
     program(1.0, 2.0)
