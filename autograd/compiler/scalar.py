@@ -32,6 +32,7 @@ from typing import Any
 from autograd import functions as fn
 from autograd.compiler.trace import Trace
 from autograd.formula import Expr, Formulas, name, render, symbolic
+from autograd.ops import POW
 from autograd.value import Value
 
 NAMESPACE: dict[str, Any] = {
@@ -104,6 +105,11 @@ def source(t: Trace) -> str:
         comma = "," if len(gates) == 1 else ""
         lines.append(f"    if not all(map(isfinite, ({results}{comma}))):")
         lines.append("        return None  # an overflow: the interpreter redoes the call")
+    bases = [names[node.parents[0]] for node in gates if value_exponent(node)]
+    if bases:
+        smallest = bases[0] if len(bases) == 1 else f"min({', '.join(bases)})"
+        lines.append(f"    if {smallest} < 0.0:")
+        lines.append("        return None  # x ** y with x < 0: the interpreter says why")
     lines.append("    # backward")
     wanted = t.differentiable
     grad: dict[Value, str] = {}
@@ -133,6 +139,12 @@ def source(t: Trace) -> str:
     return "\n".join(lines) + "\n"
 
 
+def value_exponent(node: Value) -> bool:
+    """A ``**`` gate whose base and exponent are both Values: a negative base is refused there
+    (:meth:`Value.__pow__`, x^y log x needs x > 0), so the code checks the base."""
+    return node.gate is POW and not any(parent.is_constant for parent in node.parents)
+
+
 def _tuple(items: Iterable[str]) -> str:
     """A tuple display: ``(a, b)``, ``(a,)``, ``()``."""
     items = list(items)
@@ -144,4 +156,4 @@ def _named(node: Value, names: dict[Value, str]) -> str:
     return repr(node.data) if node.is_constant else names[node]
 
 
-__all__ = ["NAMESPACE", "code", "formulas", "source"]
+__all__ = ["NAMESPACE", "code", "formulas", "source", "value_exponent"]

@@ -33,6 +33,7 @@ import numpy as np
 
 from autograd import ops
 from autograd.compiler import source as loader
+from autograd.compiler.scalar import value_exponent
 from autograd.compiler.trace import Trace
 from autograd.value import Value
 
@@ -349,6 +350,11 @@ class Writer:
         forward = [
             f"    {', '.join(out)} = {rule}({', '.join(operands)})  # {self._describe(group)}"
         ]
+        if any(value_exponent(m.value) for m in members):
+            forward += [
+                f"    if np.any(np.asarray({operands[0]}) < 0.0):",
+                "        return None  # x ** y with x < 0: the interpreter says why",
+            ]
         back: list[str] = []
         if any(self._wanted(m) for m in members):
             for j, local in enumerate(out[1:]):

@@ -421,3 +421,22 @@ def test_a_value_no_argument_reaches_sums_its_gradient_over_the_batch() -> None:
     w.grad = 0.0
     (value, aux), _ = compile(lambda x: (w * w, x * w), has_aux=True)(np.arange(3.0))
     assert aux.tolist() == [0.0, 2.0, 4.0] and w.grad == 12.0
+
+
+def test_a_negative_base_with_a_value_exponent_is_refused_on_replay_as_in_the_interpreter() -> None:
+    program = compile(lambda x, y: x**y)
+    assert program(2.0, 3.0)[0] == 8.0
+    assert "if x < 0.0:" in program.source
+    with pytest.raises(ValueError, match=r"-2.0 \*\* y with y a Value: a negative base"):
+        program(-2.0, 3.0)
+    with pytest.raises(ValueError, match="sample 1: -2.0 \\*\\* y"):
+        program(np.array([2.0, -2.0]), np.array([3.0, 3.0]))
+    base = Value(2.0, "b")
+    closed = compile(lambda x: base**x)
+    closed(2.0)
+    base.data = -2.0  # a closed-over base that went negative
+    with pytest.raises(ValueError, match="negative base"):
+        closed(2.0)
+    assert base.grad == 4.0, "the refused call changed no gradient (d b**x / db = x b**(x-1))"
+    number_exponent = compile(lambda x: x**2.0 + x**3)  # a number exponent: any base
+    assert number_exponent(-2.0) == (4.0 - 8.0, -4.0 + 12.0)
