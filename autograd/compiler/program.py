@@ -132,7 +132,7 @@ class Program:
         names = parameter_names(self.f, len(values))
         recorded = trace(self.f, values, names, indices, self.has_aux)
         signature = Signature.of(recorded)
-        if self._signature is None and signature.closed:  # the first call: what did f make?
+        if self._signature is None:  # the first call: run f again; what did it make or draw?
             second = trace(self.f, values, names, indices, self.has_aux)
             made = [
                 leaf for leaf, other in zip(signature.closed, second.closed) if leaf is not other
@@ -147,6 +147,20 @@ class Program:
                     "it runs, and a program reads the Values it closed over when it was compiled; "
                     f"write the plain number {made[0].data!r} instead (a constant), or make the "
                     "Value once, outside the function (a parameter)"
+                )
+            drawn = [
+                (a.data, b.data)
+                for a, b in zip(recorded.order, second.order)
+                if a.is_constant and a.data != b.data
+            ]
+            if drawn or len(recorded.order) != len(second.order):
+                what = getattr(self.f, "__name__", "f")
+                numbers = f": the number {drawn[0][0]!r}, then {drawn[0][1]!r}" if drawn else ""
+                raise TraceError(
+                    f"{self.__name__}: {what} built another graph when run again on the same "
+                    f"arguments{numbers} (a random draw, such as a dropout mask in training); a "
+                    "program would replay the first run forever: call it without compiling, or "
+                    "make it draw nothing (model.eval(), or p=0)"
                 )
         if self._signature is not None and (
             signature.closed != self._signature.closed or signature.gates != self._signature.gates

@@ -440,3 +440,14 @@ def test_a_negative_base_with_a_value_exponent_is_refused_on_replay_as_in_the_in
     assert base.grad == 4.0, "the refused call changed no gradient (d b**x / db = x b**(x-1))"
     number_exponent = compile(lambda x: x**2.0 + x**3)  # a number exponent: any base
     assert number_exponent(-2.0) == (4.0 - 8.0, -4.0 + 12.0)
+
+
+def test_a_function_that_draws_something_new_each_run_is_refused() -> None:
+    model = nn.Sequential(nn.Linear(2, 8, seed=0), nn.Dropout(0.5, seed=0), nn.Linear(8, 1, seed=1))
+    program = compile(lambda a, b: model([a, b]))
+    with pytest.raises(TraceError, match=r"built another graph when run again.*model\.eval"):
+        program(1.0, 2.0)
+    assert all(p.grad == 0.0 for p in model.parameters())
+    model.eval()
+    value, _ = program(1.0, 2.0)
+    assert value == model([1.0, 2.0]).data
