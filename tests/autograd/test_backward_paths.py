@@ -202,6 +202,16 @@ def test_a_hook_doubles_the_gradient_below_it() -> None:
     assert x.grad == 6.0 and h.hooks == ()
 
 
+def test_summary_never_shows_a_nonzero_as_zero_nor_hundreds_of_digits() -> None:
+    tiny, small, huge = Value(1e-300, "tiny"), Value(-3e-7, "small"), Value(1e300, "huge")
+    out = tiny * small + huge
+    out.backward()
+    rows = {row.split()[0]: row.split()[2:] for row in summary(out).splitlines()}
+    assert rows["tiny"] == ["1.0e-300", "-3.0e-07"] and rows["small"] == ["-3.0e-07", "1.0e-300"]
+    assert rows["huge"] == ["1.0e+300", "1.0000"]
+    assert summary(Value(-0.0, "z")).splitlines()[1].split()[2] == "0.0000"
+
+
 def test_a_hook_on_a_leaf_replaces_its_gradient() -> None:
     x = Value(3.0, "x")
     x.register_hook(lambda g: 0.0)
