@@ -316,4 +316,9 @@ def parse_bindings(arguments: Sequence[str]) -> dict[str, float]:
             raise ExpressionError(
                 f"the value of {name} must be a finite number, got {shorten(text)!r}"
             ) from None
+        if bound[name] == 0.0 and re.search(r"[1-9]", re.split(r"[eE]", text)[0]):
+            raise ExpressionError(
+                f"the value of {name}, {shorten(text)}, is too small for a float: it would be 0.0 "
+                "(the smallest is about 5e-324); write 0, or a larger number"
+            )
     return bound

@@ -257,11 +257,17 @@ def test_a_name_without_a_value_is_named_before_a_value_without_a_name(
         (["exp=1"], "function name"),
         (["1x=2"], "expected NAME=NUMBER"),
         (["x==2"], "must be a finite number"),
+        (["x=1e-400"], "1e-400, is too small for a float: it would be 0.0"),
+        (["x=-0.5e-330"], "too small for a float"),
     ],
 )
 def test_bad_bindings_are_explained(arguments: list[str], message: str) -> None:
     with pytest.raises(ExpressionError, match=message):
         parse_bindings(arguments)
+
+
+def test_zero_written_any_way_is_zero() -> None:
+    assert parse_bindings(["x=0e5", "y=-0.0", "z=0.000e-999"]) == {"x": 0.0, "y": 0.0, "z": 0.0}
 
 
 def test_bindings_parse() -> None:
