@@ -74,12 +74,13 @@ def fuse(t: Trace) -> list[Node]:
     for node in t.order:
         for parent in node.parents:
             users[parent].append(node)
+    outputs = {t.root, *t.aux}  # the program returns these, so each keeps a row of its own
 
     def links(node: Value) -> bool:
         """Is ``node`` a ``+`` gate inside a chain: used only as the first input of a ``+``?"""
         return (
             node.gate is ops.ADD
-            and node is not t.root
+            and node not in outputs
             and len(users[node]) == 1
             and users[node][0].gate is ops.ADD
             and users[node][0]._x is node
@@ -104,7 +105,7 @@ def fuse(t: Trace) -> list[Node]:
         for term in reversed(plain):
             product = (
                 term.gate is ops.MUL
-                and term is not t.root
+                and term not in outputs
                 and len(users[term]) == 1
                 and users[term][0] in chain
                 and term not in absorbed

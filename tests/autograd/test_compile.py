@@ -451,3 +451,30 @@ def test_a_function_that_draws_something_new_each_run_is_refused() -> None:
     model.eval()
     value, _ = program(1.0, 2.0)
     assert value == model([1.0, 2.0]).data
+
+
+def test_an_aux_output_that_is_a_sum_keeps_its_row_in_the_batch_code() -> None:
+    w0, w1 = Value(0.5, "w0"), Value(-1.5, "w1")
+
+    def loss_and_output(a: Value, b: Value) -> tuple[Value, list[Value]]:
+        o = w0 * a + w1 * b  # a sum of products, returned as aux: not fused away
+        return (o - 1.0) ** 2, [o]
+
+    (value, [o]), _ = compile(loss_and_output, has_aux=True)(np.array([1.0, 2.0]), 1.0)
+    assert value.tolist() == [4.0, 2.25] and o.tolist() == [-1.0, -0.5]
+
+
+def test_a_compiled_step_replayed_by_groups_trains_as_the_interpreter(monkeypatch: Any) -> None:
+    """Above SCALAR_LIMIT gates a step runs as grouped numpy code, whose aux (the model's
+    outputs) are sums of products; here every step does."""
+    monkeypatch.setattr(program_module, "SCALAR_LIMIT", 0)
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(6, 3)).tolist(), rng.normal(size=6).tolist()
+    models = [nn.MLP(3, [4, 1], seed=0) for _ in range(2)]
+    optimizers = [nn.SGD(m.parameters(), lr=0.05) for m in models]
+    for _ in range(3):
+        compiled = nn.train_step(models[0], nn.losses.mse, optimizers[0], X, y, compile=True)
+        interpreted = nn.train_step(models[1], nn.losses.mse, optimizers[1], X, y)
+        assert compiled == pytest.approx(interpreted, rel=1e-12)
+    for p, q in zip(models[0].parameters(), models[1].parameters()):
+        assert p.data == pytest.approx(q.data, rel=1e-12, abs=1e-14)
