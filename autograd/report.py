@@ -38,7 +38,8 @@ def summary(root: Value, digits: int = 4) -> str:
 def _fixed(x: float, digits: int) -> str:
     """``x`` with ``digits`` decimals; in e-notation where that would show a nonzero as 0
     (``1.0e-07``, not ``0.0000``) or print more than 16 digits (``1.0e+300``)."""
+    x += 0.0  # -0.0 is 0.0
     text = f"{x:.{digits}f}"
     if (x != 0.0 and float(text) == 0.0) or abs(x) >= 1e16:
-        return f"{x:.1e}"
-    return "0" + text[2:] if text.startswith("-0") and float(text) == 0.0 else text
+        return f"{x:.{max(1, digits - 3)}e}"
+    return text

@@ -317,12 +317,13 @@ class Value:
         dict keys). ``v == 1`` is False; while compiling it is refused, as ``<`` is."""
         if isinstance(other, numbers.Number):
             refuse_if_tracing("==")
-        return self is other
+        return self is other if isinstance(other, Value) else NotImplemented
 
     def __ne__(self, other: object) -> bool:
+        """The opposite of ``==`` (written out so that a refusal names ``!=``)."""
         if isinstance(other, numbers.Number):
             refuse_if_tracing("!=")
-        return self is not other
+        return self is not other if isinstance(other, Value) else NotImplemented
 
     __hash__ = object.__hash__
 

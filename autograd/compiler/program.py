@@ -341,28 +341,26 @@ def _array(a: Any, i: int, name: str) -> np.ndarray:
     if isinstance(a, Value):
         raise TypeError(f"argument {i} is a Value; pass its .data")
     try:
-        kind = np.asarray(a).dtype
-        if kind.kind not in "iufO":  # bools, complex numbers, strings
-            raise TypeError
-        array = np.asarray(a, dtype=float)
-    except (TypeError, ValueError):
+        raw = np.asarray(a)
+    except ValueError:
         raise TypeError(
-            f"argument {i} must be a number or a numpy array of real numbers, got "
-            f"{type(a).__name__}{_dtype(a)}; convert it first, for example with .astype(float)"
+            f"argument {i} is a list of lists of different lengths; give an array of one shape"
+        ) from None
+    try:
+        if raw.dtype.kind not in "iufO":  # bools, complex numbers, strings
+            raise TypeError
+        array = raw.astype(float)
+    except (TypeError, ValueError):
+        shown = f"an array of dtype {raw.dtype}" if raw.ndim else f"{type(a).__name__} {brief(a)}"
+        raise TypeError(
+            f"argument {i} must be a number or a numpy array of real numbers, got {shown}; "
+            "convert it first: float(x), or x.astype(float) for an array"
         ) from None
     if not np.isfinite(array).all():
         bad = [int(k) for k in np.argwhere(~np.isfinite(array))[0]]
         at = "" if not bad else f" at index {bad[0] if len(bad) == 1 else tuple(bad)}"
         raise ValueError(f"{name}: argument {i} has a value that is not finite{at}")
     return array
-
-
-def _dtype(a: Any) -> str:
-    """`` of dtype bool`` for an array (or a list numpy reads as one), else ''."""
-    try:
-        return f" of dtype {np.asarray(a).dtype}"
-    except ValueError:  # a ragged list
-        return ""
 
 
 def _named(node: Value) -> str:

@@ -105,7 +105,7 @@ def source(t: Trace) -> str:
         comma = "," if len(gates) == 1 else ""
         lines.append(f"    if not all(map(isfinite, ({results}{comma}))):")
         lines.append("        return None  # an overflow: the interpreter redoes the call")
-    bases = [names[node.parents[0]] for node in gates if value_exponent(node)]
+    bases = list(dict.fromkeys(names[node.parents[0]] for node in gates if value_exponent(node)))
     if bases:
         smallest = bases[0] if len(bases) == 1 else f"min({', '.join(bases)})"
         lines.append(f"    if {smallest} < 0.0:")

@@ -202,7 +202,8 @@ class Writer:
             depth[node.value] = 1 + max(depth[x] for x in node.inputs)
             batched[node.value] = any(batched.get(x, False) for x in node.inputs)
             kind = node.op.name if node.op is not None else node.pattern
-            key = (depth[node.value], kind, batched[node.value])
+            checked = value_exponent(node.value)  # its base is checked: apart from x ** 2
+            key = (depth[node.value], kind, batched[node.value], checked)
             if key not in keyed:
                 keyed[key] = Group(0, [], batched[node.value], node.op, node.pattern)
             keyed[key].members.append(node)
@@ -351,7 +352,7 @@ class Writer:
         forward = [
             f"    {', '.join(out)} = {rule}({', '.join(operands)})  # {self._describe(group)}"
         ]
-        if any(value_exponent(m.value) for m in members):
+        if value_exponent(members[0].value):  # so are all of the group's (see _groups)
             forward += [
                 f"    if np.any(np.asarray({operands[0]}) < 0.0):",
                 "        return None  # x ** y with x < 0: the interpreter says why",

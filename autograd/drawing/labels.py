@@ -104,8 +104,8 @@ def checks(result: str, *terms: tuple[str, ...]) -> bool:
     shown = _decimal(result)
     if shown is None:
         return False
-    with decimal.localcontext() as context:
-        context.prec = 200
+    with decimal.localcontext() as context:  # digits enough for every product: exact
+        context.prec = len(result) + sum(len(text) for factors in terms for text in factors) + 2
         total = decimal.Decimal(0)
         for factors in terms:
             product = decimal.Decimal(1)
@@ -130,8 +130,8 @@ def hand_checked(
     digits is known to about 3, so the operands may need more digits than the result
     (``7.3890561 × -1618.1780 = -11956.81``).
 
-    Where no number of digits makes it check, the float result is rounding noise
-    (``0.1 × 3 - 0.3`` is 5.6e-17 in floats): then every number is shown as on its wire.
+    Where no number of digits makes it check, the float result has left exact arithmetic
+    (``1e-200 × 1e-200`` underflows to 0.0): then every number is shown as on its wire.
     """
     for result_extra in range(MAX_EXTRA + 1):
         shown = number(result, fmt, result_extra)

@@ -210,6 +210,7 @@ def test_summary_never_shows_a_nonzero_as_zero_nor_hundreds_of_digits() -> None:
     assert rows["tiny"] == ["1.0e-300", "-3.0e-07"] and rows["small"] == ["-3.0e-07", "1.0e-300"]
     assert rows["huge"] == ["1.0e+300", "1.0000"]
     assert summary(Value(-0.0, "z")).splitlines()[1].split()[2] == "0.0000"
+    assert summary(Value(1.23456789e20, "y"), digits=8).splitlines()[1].split()[2] == "1.23457e+20"
 
 
 def test_a_hook_on_a_leaf_replaces_its_gradient() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -173,6 +174,7 @@ def test_equality_with_a_number_is_refused_while_tracing_and_is_identity_elsewhe
     v, w = Value(1.0), Value(1.0)
     assert v == v and v != w and (v == 1) is False and v != 1.0 and {v: 1, w: 2}[w] == 2
     assert compile(lambda x: x * 2.0 if x is not None else x)(1.0) == (2.0, 2.0)
+    assert v == mock.ANY, "another type's __eq__ gets its turn"
 
 
 def test_a_custom_loss_comparing_targets_is_refused_by_a_compiled_step() -> None:
@@ -409,7 +411,7 @@ def test_a_program_is_refused_inside_no_grad_as_value_and_grad_is() -> None:
     ],
 )
 def test_a_batch_of_anything_but_real_numbers_is_refused(batch: np.ndarray) -> None:
-    with pytest.raises(TypeError, match=f"of real numbers, got ndarray of dtype {batch.dtype}"):
+    with pytest.raises(TypeError, match=f"of real numbers, got an array of dtype {batch.dtype}"):
         compile(lambda x: x * 2.0)(batch)
 
 
@@ -478,3 +480,17 @@ def test_a_compiled_step_replayed_by_groups_trains_as_the_interpreter(monkeypatc
         assert compiled == pytest.approx(interpreted, rel=1e-12)
     for p, q in zip(models[0].parameters(), models[1].parameters()):
         assert p.data == pytest.approx(q.data, rel=1e-12, abs=1e-14)
+
+
+def test_a_ragged_batch_is_refused_by_its_shape() -> None:
+    with pytest.raises(TypeError, match="lists of different lengths"):
+        compile(lambda x: x * 2.0)([[1.0], [1.0, 2.0]])
+
+
+def test_a_negative_base_check_leaves_number_exponents_in_their_own_group() -> None:
+    program = compile(lambda x, z, y: x**2.0 + z**y + z**y)
+    values, _ = program(-np.ones(3), np.full(3, 2.0), np.full(3, 3.0))  # x < 0 is fine here
+    assert values.tolist() == [17.0] * 3
+    assert program.source.count("if z < 0.0:") == 1, "one check per base, however many gates"
+    checks = [line for line in program.vector_source.splitlines() if "< 0.0" in line]
+    assert len(checks) == 1 and "G0[I1]" in checks[0], "the z ** y group's bases only"

@@ -646,3 +646,12 @@ def test_too_many_pixels_are_refused_before_any_frame_is_rendered(
     for make in (stepper.gif, stepper.pdf):
         with pytest.raises(ValueError, match=r"about \d+x\d+ pixels.*max_megapixels=0\.01"):
             make(dpi=600, max_megapixels=0.01)
+
+
+def test_numbers_too_long_for_a_fixed_precision_still_check() -> None:
+    assert checks("0.3932", ("2.000", "0.1966")) and not checks("0.3932", ("2.00", "0.20"))
+    big, twice = "1" + "0" * 210 + ".00", "2" + "0" * 210 + ".00"  # 213 digits each
+    assert checks(twice, (big, "2.00")) and not checks(twice, (big, "2.01"))
+    x, y = Value(1e200, "x"), Value(1e100, "y")
+    caption = Stepper(x * y, forward=True, fmt=".2f").caption(1)
+    assert caption.startswith("forward 1 of 1: n1 = x * y = ")
