@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Program, Value, compile, no_grad
+from autograd import Program, TraceError, Value, compile, no_grad
 
 _PROGRAMS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Program]] = (
     weakref.WeakKeyDictionary()
@@ -54,7 +54,17 @@ def _step(model: Any, loss: Callable[..., Any], inputs: Any, targets: Any) -> Ca
         xs = np.array(numbers[:n_inputs], dtype=object).reshape(inputs).tolist()
         ys = np.array(numbers[n_inputs:], dtype=object).reshape(targets).tolist()
         outputs = [model(x) for x in xs]
-        return loss(outputs, ys), outputs
+        try:
+            return loss(outputs, ys), outputs
+        except TraceError:
+            raise
+        except TypeError as error:  # o[t], int(t): the loss was written for numbers
+            raise TypeError(
+                f"{error} (a compiled step gives the loss the targets as Values, so that its "
+                "graph is the same for every batch: compute with them, as (o - t) ** 2 does, "
+                "instead of indexing with them or converting them; or train without "
+                "compile=True)"
+            ) from error
 
     step.__name__ = f"step of {getattr(loss, '__name__', 'loss')}"
     return step

@@ -494,3 +494,15 @@ def test_a_negative_base_check_leaves_number_exponents_in_their_own_group() -> N
     assert program.source.count("if z < 0.0:") == 1, "one check per base, however many gates"
     checks = [line for line in program.vector_source.splitlines() if "< 0.0" in line]
     assert len(checks) == 1 and "G0[I1]" in checks[0], "the z ** y group's bases only"
+
+
+def test_a_custom_loss_indexing_with_targets_is_told_why_a_compiled_step_refuses_it() -> None:
+    model = nn.MLP(2, [3], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+
+    def picked(outputs: Any, targets: Any) -> Any:
+        return sum(-o[t] for o, t in zip(outputs, targets))
+
+    nn.train_step(model, picked, optimizer, [[1.0, 2.0]], [1], None)  # interpreted: fine
+    with pytest.raises(TypeError, match="gives the loss the targets as Values"):
+        nn.train_step(model, picked, optimizer, [[1.0, 2.0]], [1], None, compile=True)
