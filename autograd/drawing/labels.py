@@ -126,7 +126,7 @@ def hand_checked(
 ) -> tuple[str, ...]:
     """The operands and the result of a calculation as shown: the result with as few digits as
     it can (first as on its wire), each operand with as many more as the shown arithmetic needs
-    to check by hand (``check(operand texts, result text)``). A product of two numbers known to 3
+    to check by hand (``check(operand texts, result text)``), short of trailing zeros. A product of two numbers known to 3
     digits is known to about 3, so the operands may need more digits than the result
     (``7.3890561 × -1618.1780 = -11956.81``).
 
@@ -138,8 +138,20 @@ def hand_checked(
         for extra in range(MAX_EXTRA + 1):
             texts = tuple(number(x, fmt, extra) for x in operands)
             if check(texts, shown):
-                return (*texts, shown)
+                return (*_fewest(fmt, operands, extra), shown)
     return (*(number(x, fmt) for x in operands), number(result, fmt))
+
+
+def _fewest(fmt: str, operands: Sequence[float], extra: int) -> tuple[str, ...]:
+    """The operands with ``extra`` more digits, except where those are only trailing zeros: an
+    exact -0.5 beside 2.573 is shown as -0.50, not -0.5000 (the same number, so it still checks)."""
+    texts = []
+    for x in operands:
+        fewer = extra
+        while fewer > 0 and _decimal(number(x, fmt, fewer - 1)) == _decimal(number(x, fmt, extra)):
+            fewer -= 1
+        texts.append(number(x, fmt, fewer))
+    return tuple(texts)
 
 
 def escape(text: str) -> str:

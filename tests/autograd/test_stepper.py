@@ -186,6 +186,8 @@ def test_a_forward_sum_or_product_checks_by_hand() -> None:
     a, b = Value(0.125, "a"), Value(0.125, "b")
     assert Stepper(a + b, forward=True).caption(1).endswith("= 0.125 + 0.125 = 0.25")
     assert Stepper(x * 2 + 0.5, forward=True).caption(2).endswith("= 3.21 + 0.5 = 3.71")
+    w = Value(-0.5, "w")  # exact: no trailing zeros beside 2.573
+    assert Stepper(x * x * w, forward=True).caption(2).endswith("= 2.573 * -0.50 = -1.29")
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
