@@ -88,14 +88,16 @@ def program(model: Any, loss: Callable[..., Any], inputs: Any, targets: Any) -> 
 def step(
     model: Any, loss: Callable[..., Any], inputs: Any, targets: Any
 ) -> tuple[float, list[Any]]:
-    """One compiled forward and backward pass: the loss as a float and the outputs as numbers
-    (the parameters' gradients are added to their ``.grad``)."""
+    """One compiled forward and backward pass: the loss as a float and the outputs as leaf
+    Values, as an accuracy function gets them from the interpreter (the parameters' gradients
+    are added to their ``.grad``)."""
     x, y = np.asarray(inputs, dtype=float), np.asarray(targets, dtype=float)
     compiled = program(model, loss, x.shape, y.shape)
     check_replayable(model)
     (value, outputs), _ = compiled(*x.ravel().tolist(), *y.ravel().tolist())
+    outputs = _as_values(outputs)
     with no_grad():  # the loss checks the targets (a class index in range, a label of +-1)
-        loss(_as_values(outputs), targets)
+        loss(outputs, targets)
     return value, outputs
 
 

@@ -31,6 +31,7 @@ from autograd import Value, gc_paused, no_grad
 from nn import compiled
 from nn.checks import brief, finite_float, whole_number
 from nn.data import RandomSource, batches, check_arrays, random_state
+from nn.module import Module
 from nn.optim import Optimizer
 
 Loss = Callable[[list[Any], list[Any]], Value]
@@ -84,7 +85,7 @@ def classification_accuracy(outputs: Sequence[Any], targets: Sequence[Any]) -> f
 
 
 def _number(x: Any) -> float:
-    """A Value's data, or a number (a compiled step hands the outputs over as numbers)."""
+    """A Value's data, or a number (an accuracy function may be given plain numbers)."""
     return x.data if isinstance(x, Value) else float(x)
 
 
@@ -94,10 +95,24 @@ def evaluate(
     y: Any,
     accuracy: Accuracy = classification_accuracy,
 ) -> float:
-    """``accuracy`` of the model on (X, y), computed under ``no_grad`` (no graph is kept)."""
+    """``accuracy`` of the model on (X, y), computed under ``no_grad`` (no graph is kept) and
+    with every module in evaluation mode (no dropout), each put back as it was afterwards."""
+    if not callable(accuracy):
+        raise TypeError(
+            f"evaluate needs an accuracy function, got {type(accuracy).__name__}; leave it out "
+            "for classification_accuracy"
+        )
     X, y = check_numbers(*check_arrays(X, y))
-    with no_grad():
-        outputs = [model(x) for x in X.tolist()]
+    modules = model.modules() if isinstance(model, Module) else []
+    modes = [module.training for module in modules]
+    try:
+        for module in modules:
+            module.training = False
+        with no_grad():
+            outputs = [model(x) for x in X.tolist()]
+    finally:
+        for module, mode in zip(modules, modes):
+            module.training = mode
     return accuracy(outputs, y.tolist())
 
 
@@ -129,17 +144,17 @@ def train_step(
 
     ``compile=True``: the step (model, loss, backward) is recorded once per shape of batch and
     replayed as code (:mod:`nn.compiled`, :func:`autograd.compile`): the same parameters after
-    the same steps, to about 1e-12, many times faster. ``accuracy`` then receives the outputs as
-    numbers. The model must build the same graph on every call (no dropout in training); the
-    loss receives the targets as Values and must not branch on them (``t == 1`` is refused); a
-    plain number the loss reads, and which Value each parameter is, are fixed when the step is
-    recorded (update a parameter's ``.data``, don't replace it).
+    the same steps, to about 1e-12, many times faster. ``accuracy`` receives the outputs as
+    Values either way. The model must build the same graph on every call (no dropout in
+    training); the loss receives the targets as Values and must not branch on them (``t == 1``
+    is refused); a plain number the loss reads, and which Value each parameter is, are fixed
+    when the step is recorded (update a parameter's ``.data``, don't replace it).
     """
     if compile:
         optimizer.zero_grad()
-        result, numbers = compiled.step(model, loss, inputs, targets)
+        result, outputs = compiled.step(model, loss, inputs, targets)
         optimizer.step()
-        return result, accuracy(numbers, targets) if accuracy is not None else 0.0
+        return result, accuracy(outputs, targets) if accuracy is not None else 0.0
     with gc_paused():
         outputs = [model(x) for x in inputs]
         value = loss(outputs, targets)
@@ -230,6 +245,21 @@ def check_data(
                 raise TypeError(f"loss must return a Value, got {type(value).__name__}")
 
 
+def check_optimizer(model: Callable[[Any], Any], optimizer: Optimizer) -> None:
+    """A ValueError if ``optimizer`` updates none of ``model``'s parameters: it was made for
+    another model (one rebuilt or loaded since), and training would change nothing."""
+    if not isinstance(model, Module) or not hasattr(optimizer, "params"):
+        return
+    mine = set(model.parameters())
+    if mine and not any(p in mine for p in optimizer.params):
+        name = type(optimizer).__name__
+        raise ValueError(
+            f"the {name} updates none of the model's parameters: it was made for another model "
+            f"(for example before the model was rebuilt or loaded); make it for this one, "
+            f"{name}(model.parameters(), ...)"
+        )
+
+
 def fit(
     model: Callable[[Any], Any],
     loss: Loss,
@@ -256,8 +286,9 @@ def fit(
 
     Bad data never half-trains the model. Before the first step the whole data set is checked:
     its shapes, that every number in X and y is real and finite (:func:`check_numbers`), and that
-    the model takes a row and the loss every label (:func:`check_data`), and with ``compile=True``
-    that the model builds the same graph on every call; a ValueError (TypeError for a wrong type)
+    the model takes a row and the loss every label (:func:`check_data`), that the optimizer
+    updates the model's parameters (:func:`check_optimizer`), and with ``compile=True`` that the
+    model builds the same graph on every call; a ValueError (TypeError for a wrong type)
     names the first bad entry and nothing has changed. An error once training
     has started (an update the optimizer refuses because a gradient is not finite, an overflow)
     raises :class:`TrainingError` from it: the model holds its last update and
@@ -271,6 +302,7 @@ def fit(
     X, y = check_numbers(*check_arrays(*data))
     size = len(X) if batch_size is None else batch_size
     check_data(model, loss, X, y, size, accuracy)
+    check_optimizer(model, optimizer)
     if compile:
         compiled.check_replayable(model)
     rng = random_state(seed)
@@ -315,6 +347,7 @@ __all__ = [
     "History",
     "TrainingError",
     "check_data",
+    "check_optimizer",
     "check_numbers",
     "classification_accuracy",
     "evaluate",

@@ -6,6 +6,7 @@ import copy
 import math
 import re
 import sys
+from typing import Any
 
 import numpy as np
 import pytest
@@ -398,3 +399,56 @@ def test_classification_accuracy_names_an_output_it_cannot_read(
 ) -> None:
     with pytest.raises(error, match=message):
         nn.classification_accuracy(outputs, [1] * len(outputs))
+
+
+def _two_blobs() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 2))
+    return X, (X[:, 0] > 0).astype(float)
+
+
+def test_a_custom_accuracy_gets_values_in_a_compiled_step_too() -> None:
+    def above_half(outputs: list[Any], targets: list[float]) -> float:
+        return sum((o.data > 0.5) == (t == 1) for o, t in zip(outputs, targets)) / len(targets)
+
+    histories = []
+    for compiled in (False, True):
+        model = nn.MLP(2, [4, 1], seed=0)
+        optimizer = nn.SGD(model.parameters(), lr=0.1)
+        histories.append(
+            nn.fit(
+                model,
+                nn.losses.mse,
+                optimizer,
+                _two_blobs(),
+                epochs=2,
+                progress=False,
+                accuracy=above_half,
+                compile=compiled,
+            )  # fmt: skip
+        )
+    assert histories[0].accuracy == histories[1].accuracy
+    assert histories[0].loss == pytest.approx(histories[1].loss, rel=1e-12)
+
+
+def test_fit_refuses_an_optimizer_made_for_another_model() -> None:
+    model = nn.MLP(2, [4, 1], seed=0)
+    before = [p.data for p in model.parameters()]
+    stale = nn.Adam(nn.MLP(2, [4, 1], seed=1).parameters())
+    with pytest.raises(ValueError, match=r"the Adam updates none of the model's parameters"):
+        nn.fit(model, nn.losses.mse, stale, _two_blobs(), progress=False)
+    assert [p.data for p in model.parameters()] == before
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_evaluate_switches_dropout_off_and_puts_each_mode_back() -> None:
+    X, y = _two_blobs()
+    model = nn.Sequential(
+        nn.Linear(2, 16, seed=0), nn.ReLU(), nn.Dropout(0.5, seed=0), nn.Linear(16, 2, seed=1)
+    )
+    model[3].eval()  # one module already evaluating: it stays so
+    scores = {nn.evaluate(model, X, y.astype(int)) for _ in range(5)}
+    assert len(scores) == 1, "no random mask: the same accuracy every time"
+    assert [m.training for m in model.modules()] == [True, True, True, True, False]
+    with pytest.raises(TypeError, match="evaluate needs an accuracy function, got NoneType"):
+        nn.evaluate(model, X, y, accuracy=None)
