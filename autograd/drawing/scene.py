@@ -121,12 +121,15 @@ class Scene:
 
 
 def gate_text(node: Value) -> str:
-    """The gate's symbol with its constant inputs folded in: ``*-1``, ``+1``, ``max 0``."""
+    """The gate's symbol with its constant inputs folded in: ``*-1``, ``+1``, ``max 0``, and on
+    the left where the number is the first input of ``/`` or ``**``: ``10/``, ``2**``."""
     text = node.op
-    for parent in node.parents:
+    for index, parent in enumerate(node.parents):
         if parent.is_constant:
             c = parent.data
-            if text == "+" and c < 0:
+            if index == 0 and text in ("/", "**"):
+                text = format_number(c) + text
+            elif text == "+" and c < 0:
                 text = "-" + format_number(-c)
             elif text[-1:].isalpha():
                 text += " " + format_number(c)

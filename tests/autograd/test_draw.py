@@ -74,6 +74,13 @@ def test_gates_are_circles_with_symbols_and_constants_folded_in() -> None:
     assert not re.search(r"label=<-?1> ", source), "constants are not drawn as nodes"
 
 
+def test_a_number_on_the_left_of_a_division_or_power_is_drawn_on_the_left() -> None:
+    x = Value(3.0, "x")
+    source = draw(2**x + x**2 + 10 / x + x / 10 + 2 * x).source
+    gates = re.findall(r"label=<([^<>]*)> fillcolor=white margin=0.04 shape=circle", source)
+    assert sorted(g for g in gates if g != "+") == ["**2", "*2", "/10", "10/", "2**"]
+
+
 def test_leaves_are_named_and_inputs_come_in_argument_order() -> None:
     f, v = chain_rule()
     source = draw(f).source
