@@ -126,9 +126,9 @@ def hand_checked(
 ) -> tuple[str, ...]:
     """The operands and the result of a calculation as shown: the result with as few digits as
     it can (first as on its wire), each operand with as many more as the shown arithmetic needs
-    to check by hand (``check(operand texts, result text)``), short of trailing zeros. A product of two numbers known to 3
-    digits is known to about 3, so the operands may need more digits than the result
-    (``7.3890561 × -1618.1780 = -11956.81``).
+    to check by hand (``check(operand texts, result text)``), short of trailing zeros. A
+    product of two numbers known to 3 digits is known to about 3, so the operands may need more
+    digits than the result (``7.3890561 × -1618.178 = -11956.81``).
 
     Where no number of digits makes it check, the float result has left exact arithmetic
     (``1e-200 × 1e-200`` underflows to 0.0): then every number is shown as on its wire.
