@@ -44,6 +44,7 @@ from autograd.drawing.labels import check_format
 from autograd.drawing.scene import DEFAULT_MAX_NODES
 from autograd.expression import (
     ALLOWED,
+    BINDING,
     Expression,
     ExpressionError,
     parse,
@@ -297,6 +298,9 @@ def parse_arguments(argv: Sequence[str] | None = None) -> argparse.Namespace:
         if not command.startswith("-"):
             if get_close_matches(command, ["render"], n=1, cutoff=0.6):
                 parser.error(f"unknown command {shorten(command)!r} (did you mean render?)")
+            rest = arguments[1:]
+            if command.isidentifier() and rest and not BINDING.match(rest[0]):
+                arguments = rest  # a word in the command's place (explain, drwa): replace it
             parser.error(
                 f"unknown command {shorten(command)!r}: the command is render, as in "
                 f"{shorten(shlex.join([PROGRAM, 'render', *arguments]), 200)}"

@@ -177,6 +177,16 @@ HELP = "see chainrule render --help"
             "unknown command 'x*y': the command is render, as in chainrule render 'x*y' x=1; see "
             "chainrule --help",
         ),
+        (
+            ["x", "x=1"],  # an expression that is a name
+            "unknown command 'x': the command is render, as in chainrule render x x=1; see "
+            "chainrule --help",
+        ),
+        (
+            ["explain", "(x+y)*z", "x=1"],  # a word in the command's place: replaced
+            "unknown command 'explain': the command is render, as in chainrule render "
+            "'(x+y)*z' x=1; see chainrule --help",
+        ),
     ],
 )
 def test_command_line_errors_are_one_line_that_says_what_to_do(
