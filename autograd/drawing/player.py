@@ -43,7 +43,7 @@ CELL = re.compile(
 GATE = re.compile(r'(<g id="gate_([^"]+)" class="node">\s*)<ellipse fill="[^"]*"')
 SIZE = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"')
 NOTEBOOK_WIDTH = 880  # pixels: about the width of a notebook's output area
-READABLE = 0.8  # the quiz's drawing at least this fraction of its size (it scrolls sideways)
+READABLE = 0.8  # a page's drawing at least this fraction of its size (it scrolls sideways)
 ATTRIBUTE = re.compile(r'\b(y|font-family|font-size)="([^"]*)"')
 
 
@@ -232,6 +232,7 @@ def html_page(
         background=theme.background,
         foreground=theme.text,
         captions="".join(f"<li>{escape(caption)}</li>" for caption in captions),
+        min_width=round(layout.size()[0] * READABLE),
     )
 
 

@@ -36,6 +36,26 @@
     for (key in change.f || {}) { parts.f[key].setAttribute("fill", change.f[key]); }
     for (key in change.g || {}) { parts.g[key].setAttribute("fill", change.g[key]); }
   }
+  // A drawing wider than the window scrolls sideways: bring what a frame changed into view.
+  var figure = document.getElementById("diagram");
+  function follow(change) {
+    if (figure.scrollWidth <= figure.clientWidth) {
+      return;
+    }
+    var left = Infinity;
+    var right = -Infinity;
+    ["t", "f", "g"].forEach(function (kind) {
+      for (var key in change[kind] || {}) {
+        var box = parts[kind][key].getBoundingClientRect();
+        left = Math.min(left, box.left);
+        right = Math.max(right, box.right);
+      }
+    });
+    var frame = figure.getBoundingClientRect();
+    if (left < frame.left || right > frame.right) {
+      figure.scrollLeft += (left + right) / 2 - (frame.left + frame.right) / 2;
+    }
+  }
   function show(k) {
     k = Math.max(0, Math.min(last, k));
     if (k < shown) {
@@ -50,6 +70,9 @@
     counter.textContent = k + " / " + last;
     caption.textContent = captions[k];
     document.body.setAttribute("data-frame", String(k));
+    if (k > 0) {
+      follow(changes[k - 1]);
+    }
   }
   function current() {
     return Number(slider.value);

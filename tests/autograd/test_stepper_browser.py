@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from autograd import Stepper, Value
+from autograd.drawing.theme import LIGHT
 from tests.autograd.test_draw_support import chain_rule, needs_dot, sigmoid_circuit, wire_id
 
 CHROMIUM = next(
@@ -262,3 +263,40 @@ def test_labels_show_as_text_and_nothing_is_fetched(browser: Any, tmp_path: Path
         == 0
     )
     assert browser.get_log("browser") == [], "no script error, no CSP violation"
+
+
+def test_a_wide_drawing_stays_readable_and_follows_the_frame(browser: Any, tmp_path: Path) -> None:
+    """micrograd's README expression: wider than a 1280 px window at a readable size, so it
+    scrolls sideways, and each frame brings the gate it lights up into view."""
+    from selenium.webdriver.common.keys import Keys
+
+    a, b = Value(-4.0, "a"), Value(2.0, "b")
+    c, d = a + b, a * b + b**3
+    c += c + 1
+    c += 1 + c + (-a)
+    d += d * 2 + (b + a).relu()
+    d += 3 * d + (b - a).relu()
+    f = (c - d) ** 2
+    g = f / 2.0
+    g += 10.0 / f
+    _open(browser, Stepper(g).to_html(tmp_path / "micrograd.html"))
+    width, visible = browser.execute_script(
+        "const f = document.getElementById('diagram'); return [f.scrollWidth, f.clientWidth];"
+    )
+    assert width > visible, "the drawing keeps a readable size and scrolls"
+    sizes = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#diagram text'),"
+        " t => t.getBoundingClientRect().height).filter(h => h > 0);"
+    )
+    assert min(sizes) >= 9, "no number smaller than 9 px"
+    for _ in range(13):  # 3 frames at a time, to frame 39
+        _keys(browser, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+        inside = browser.execute_script(
+            "const frame = document.getElementById('diagram').getBoundingClientRect();"
+            "const lit = Array.from(document.querySelectorAll('#diagram [id^=\"e-\"]'))"
+            "  .filter(e => e.getAttribute('fill') === arguments[0]);"
+            "return lit.every(e => { const r = e.getBoundingClientRect();"
+            "  return r.left >= frame.left - 1 && r.right <= frame.right + 1; });",
+            LIGHT.active_gate,
+        )
+        assert inside, f"frame {_frame(browser)}: the lit gate is out of view"
