@@ -91,6 +91,18 @@ def test_focus_highlights_the_gate_and_wires_of_a_question(browser: Any, tmp_pat
     assert sum(a != b for a, b in zip(before, after)) == 1, "the question's gate lights up"
 
 
+def test_the_drawing_stays_in_view_beside_the_last_question(browser: Any, tmp_path: Path) -> None:
+    f, _ = sigmoid_circuit()
+    stepper = Stepper(f)
+    _open(browser, stepper.to_html(tmp_path / "quiz.html", quiz=True, hide="both"))
+    browser.find_elements("css selector", "input")[-1].click()  # far down the list
+    top, bottom, scrolled, height = browser.execute_script(
+        "const r = document.getElementById('diagram').getBoundingClientRect();"
+        "return [r.top, r.bottom, window.scrollY, window.innerHeight];"
+    )
+    assert scrolled > 0 and top >= 0 and bottom <= height, "the page scrolled, the drawing did not"
+
+
 def test_every_answer_typed_as_shown_is_right(browser: Any, tmp_path: Path) -> None:
     from selenium.webdriver.common.keys import Keys
 
