@@ -272,11 +272,11 @@ def _advice(fields: list[str], target: int, first_row: bool) -> str:
             continue
         if not text.strip() or _is_number(text):  # empty or not finite: the message says it all
             return ""
+        names = "if this line holds column names, pass header=True"
         if column == target:
-            return "; the labels must be numbers: map class names to integers 0, 1, ... first"
-        if first_row:
-            return "; if this line holds column names, pass header=True"
-        return ""
+            labels = "the labels must be numbers: map class names to integers 0, 1, ... first"
+            return f"; {labels} ({names})" if first_row else f"; {labels}"
+        return f"; {names}" if first_row else ""
     return ""
 
 

@@ -88,6 +88,11 @@ def test_blank_and_whitespace_lines_are_skipped(tmp_path: Path) -> None:
             "line 1, column 3: 'cat' is not a number; the labels must be numbers: "
             "map class names to integers 0, 1, ... first",
         ),
+        (
+            "1,2,label\n1,2,0\n",  # column names that are partly numbers: not found by header=None
+            r"line 1, column 3: 'label' is not a number; .* \(if this line holds column names, "
+            "pass header=True\\)",
+        ),
         ("1,2,0\n3,4,dog\n", "line 2, column 3: 'dog' is not a number; the labels must be"),
         ("1;2;0\n", "line 1 has 1 field; .* pass delimiter=';'"),
         ("a;b;c\n1;2;0\n4;5;6\n", "line 1 has 1 field; .* pass delimiter=';'"),
