@@ -155,11 +155,13 @@ def _array(values: Any, name: str) -> np.ndarray:
 
 
 def check_arrays(X: Any, y: Any) -> Arrays:
-    """X and y as numpy arrays with one row of X per label in y, or a ValueError."""
+    """X and y as numpy arrays with one row of X per label in y, or a ValueError. A label is a
+    number (y of shape (n,)) or a row of numbers, one per output (y of shape (n, k))."""
     X, y = _array(X, "X"), _array(y, "y")
-    if X.ndim == 0 or y.ndim != 1:
+    if X.ndim == 0 or y.ndim not in (1, 2):
         raise ValueError(
-            f"X must hold one row per sample and y be 1-D, got shapes {X.shape}, {y.shape}"
+            "X must hold one row per sample and y one label (a number, or a row of numbers for "
+            f"a model with several outputs) per sample, got shapes {X.shape}, {y.shape}"
         )
     if len(X) != len(y):
         raise ValueError(f"X has {len(X)} samples but y has {len(y)} labels")

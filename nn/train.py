@@ -70,6 +70,12 @@ def classification_accuracy(outputs: Sequence[Any], targets: Sequence[Any]) -> f
         raise ValueError(f"{len(outputs)} outputs but {len(targets)} targets")
     correct = 0
     for i, (output, target) in enumerate(zip(outputs, targets)):
+        if isinstance(target, (list, tuple)):
+            raise TypeError(
+                f"target {i} is a row of numbers (one per output): classification_accuracy takes "
+                "a class index or a label of +-1 per sample; pass accuracy=None, or a function "
+                "of your own"
+            )
         if isinstance(output, (Value, numbers.Real)):
             correct += (_number(output) > 0) == (target > 0)
             continue

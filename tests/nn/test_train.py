@@ -452,3 +452,45 @@ def test_evaluate_switches_dropout_off_and_puts_each_mode_back() -> None:
     assert [m.training for m in model.modules()] == [True, True, True, True, False]
     with pytest.raises(TypeError, match="evaluate needs an accuracy function, got NoneType"):
         nn.evaluate(model, X, y, accuracy=None)
+
+
+@pytest.mark.parametrize(
+    "loss", [nn.losses.binary_cross_entropy_with_logits, nn.losses.mse], ids=lambda f: f.__name__
+)
+def test_fit_trains_a_model_with_several_outputs_on_rows_of_targets(loss: Any) -> None:
+    X, y = _two_blobs()
+    Y = np.stack([y, 1.0 - y], axis=1)  # two labels per sample (multi-label, or two regressions)
+    histories, models = [], []
+    for compiled in (False, True):
+        model = nn.MLP(2, [4, 2], seed=0)
+        optimizer = nn.SGD(model.parameters(), lr=0.1)
+        histories.append(
+            nn.fit(
+                model,
+                loss,
+                optimizer,
+                (X, Y),
+                epochs=3,
+                batch_size=7,
+                seed=1,
+                progress=False,
+                accuracy=None,
+                compile=compiled,
+            )  # fmt: skip
+        )
+        models.append(model)
+    assert histories[0].loss == pytest.approx(histories[1].loss, rel=1e-12)
+    assert histories[0].loss[-1] < histories[0].loss[0] and histories[0].accuracy == []
+    for p, q in zip(models[0].parameters(), models[1].parameters()):
+        assert p.data == pytest.approx(q.data, rel=1e-12, abs=1e-15)
+
+
+def test_rows_of_targets_need_an_accuracy_that_takes_them() -> None:
+    X, y = _two_blobs()
+    Y = np.stack([y, 1.0 - y], axis=1)
+    model = nn.MLP(2, [4, 2], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(TypeError, match=r"target 0 is a row of numbers .* pass accuracy=None"):
+        nn.fit(model, nn.losses.mse, optimizer, (X, Y), progress=False)
+    with pytest.raises(ValueError, match=r"one label \(a number, or a row of numbers"):
+        nn.fit(model, nn.losses.mse, optimizer, (X, np.zeros((20, 2, 2))), progress=False)
