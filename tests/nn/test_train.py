@@ -407,28 +407,27 @@ def _two_blobs() -> tuple[np.ndarray, np.ndarray]:
     return X, (X[:, 0] > 0).astype(float)
 
 
+def _fit_both_ways(nouts: list[int], loss: Any, data: Any, **options: Any) -> list[Any]:
+    """The same MLP(2, nouts) trained by ``fit`` interpreted, then compiled: each run's
+    (history, model)."""
+    runs = []
+    for compiled in (False, True):
+        model = nn.MLP(2, nouts, seed=0)
+        optimizer = nn.SGD(model.parameters(), lr=0.1)
+        history = nn.fit(model, loss, optimizer, data, progress=False, compile=compiled, **options)
+        runs.append((history, model))
+    return runs
+
+
 def test_a_custom_accuracy_gets_values_in_a_compiled_step_too() -> None:
     def above_half(outputs: list[Any], targets: list[float]) -> float:
         return sum((o.data > 0.5) == (t == 1) for o, t in zip(outputs, targets)) / len(targets)
 
-    histories = []
-    for compiled in (False, True):
-        model = nn.MLP(2, [4, 1], seed=0)
-        optimizer = nn.SGD(model.parameters(), lr=0.1)
-        histories.append(
-            nn.fit(
-                model,
-                nn.losses.mse,
-                optimizer,
-                _two_blobs(),
-                epochs=2,
-                progress=False,
-                accuracy=above_half,
-                compile=compiled,
-            )  # fmt: skip
-        )
-    assert histories[0].accuracy == histories[1].accuracy
-    assert histories[0].loss == pytest.approx(histories[1].loss, rel=1e-12)
+    (interpreted, _), (compiled, _) = _fit_both_ways(
+        [4, 1], nn.losses.mse, _two_blobs(), epochs=2, accuracy=above_half
+    )
+    assert interpreted.accuracy == compiled.accuracy
+    assert interpreted.loss == pytest.approx(compiled.loss, rel=1e-12)
 
 
 def test_fit_refuses_an_optimizer_made_for_another_model() -> None:
@@ -460,28 +459,12 @@ def test_evaluate_switches_dropout_off_and_puts_each_mode_back() -> None:
 def test_fit_trains_a_model_with_several_outputs_on_rows_of_targets(loss: Any) -> None:
     X, y = _two_blobs()
     Y = np.stack([y, 1.0 - y], axis=1)  # two labels per sample (multi-label, or two regressions)
-    histories, models = [], []
-    for compiled in (False, True):
-        model = nn.MLP(2, [4, 2], seed=0)
-        optimizer = nn.SGD(model.parameters(), lr=0.1)
-        histories.append(
-            nn.fit(
-                model,
-                loss,
-                optimizer,
-                (X, Y),
-                epochs=3,
-                batch_size=7,
-                seed=1,
-                progress=False,
-                accuracy=None,
-                compile=compiled,
-            )  # fmt: skip
-        )
-        models.append(model)
-    assert histories[0].loss == pytest.approx(histories[1].loss, rel=1e-12)
-    assert histories[0].loss[-1] < histories[0].loss[0] and histories[0].accuracy == []
-    for p, q in zip(models[0].parameters(), models[1].parameters()):
+    (interpreted, first), (compiled, second) = _fit_both_ways(
+        [4, 2], loss, (X, Y), epochs=3, batch_size=7, seed=1, accuracy=None
+    )
+    assert interpreted.loss == pytest.approx(compiled.loss, rel=1e-12)
+    assert interpreted.loss[-1] < interpreted.loss[0] and interpreted.accuracy == []
+    for p, q in zip(first.parameters(), second.parameters()):
         assert p.data == pytest.approx(q.data, rel=1e-12, abs=1e-15)
 
 
