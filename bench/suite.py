@@ -142,9 +142,10 @@ def run(plan: Plan, progress: Callable[[str], None] = lambda message: None) -> R
     case = "moons, gc on"
     results.rows += _rows(measured, names, steps, case, len(X), phases, "ms", 1e3)
     results.notes.append(
-        "moons/mlp steps: chainrule runs a step as nn.fit does (nn.train_step: the cyclic "
-        "collector paused for the step, the graph dropped inside it; chainrule graphs have no "
-        "cycles); 'moons, gc on' runs it with the "
+        "moons/mlp steps: chainrule interprets a step as nn.train_step does (compile=False: the "
+        "cyclic collector paused for the step, the graph dropped inside it; chainrule graphs have "
+        "no cycles; nn.fit compiles a run of 20 steps or more, see 'moons step, compiled'); "
+        "'moons, gc on' runs it with the "
         "collector on; micrograd runs as its demo does"
         + (
             ", and PyTorch runs micrograd's demo code with 0-d float64 tensors"
@@ -331,18 +332,18 @@ def check_targets(results: Results) -> list[Target]:
                 )
             )
     moons = _find(results, "moons 2-16-16-1", None, "step")
-    speedup = None if moons is None else moons.ratio("micrograd")
-    if speedup is not None:
-        targets.append(
-            Target("moons step >= 20x faster than micrograd", f"{speedup:.1f}x", speedup >= 20)
-        )
     micrograd = _median(moons, "micrograd")
-    for case, factor in ((COMPILED_STEP, 150.0), (VECTORIZED_STEP, 1000.0)):
+    for case, target, factor in (
+        # nn.fit compiles micrograd's demo (100 full-batch steps): its step is the compiled one
+        (COMPILED_STEP, "moons step as nn.fit runs micrograd's demo (compiled)", 20.0),
+        (COMPILED_STEP, COMPILED_STEP, 150.0),
+        (VECTORIZED_STEP, VECTORIZED_STEP, 1000.0),
+    ):
         ours = _median(_find(results, case, None, "step"))
         if micrograd is not None and ours:
             ratio = micrograd / ours
             targets.append(
-                Target(f"{case} >= {factor:.0f}x faster than micrograd's moons step",
+                Target(f"{target} >= {factor:.0f}x faster than micrograd's moons step",
                        f"{ratio:.0f}x ({ours:.2f} ms)", ratio >= factor)
             )  # fmt: skip
     for case, phase, limit, unit in (

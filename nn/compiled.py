@@ -33,17 +33,33 @@ _MODULES: weakref.WeakKeyDictionary[Any, list[Any]] = weakref.WeakKeyDictionary(
 """For each model, its modules (found once: walking a model takes milliseconds)."""
 
 
-def check_replayable(model: Any) -> None:
+def _modules(model: Any) -> list[Any]:
     modules = _MODULES.get(model)
     if modules is None:
         modules = _MODULES[model] = model.modules() if hasattr(model, "modules") else []
-    for module in modules:
+    return modules
+
+
+def check_replayable(model: Any) -> None:
+    """A ValueError if one of the model's modules draws something new on every call."""
+    for module in _modules(model):
         if not module.replayable():
             raise ValueError(
                 f"{type(module).__name__} draws something new on every call (in training, a "
                 "dropout mask), so a compiled step would replay the first one: train without "
                 "compile=True, or switch it off (model.eval(), or p=0)"
             )
+
+
+def compilable(model: Any) -> bool:
+    """Whether a step of ``model`` can be compiled as far as can be told before tracing it: the
+    model can be kept weakly (an nn.Module or a function) and none of its modules draws something
+    new on every call. Tracing may still find that it cannot (:class:`~autograd.TraceError`)."""
+    try:
+        weakref.ref(model)
+    except TypeError:
+        return False
+    return all(module.replayable() for module in _modules(model))
 
 
 def _step(model: Any, loss: Callable[..., Any], inputs: Any, targets: Any) -> Callable[..., Any]:
@@ -59,7 +75,7 @@ def _step(model: Any, loss: Callable[..., Any], inputs: Any, targets: Any) -> Ca
         except TraceError:
             raise
         except TypeError as error:  # o[t], int(t): the loss was written for numbers
-            raise TypeError(
+            raise TraceError(
                 f"{error} (a compiled step gives the loss the targets as Values, so that its "
                 "graph is the same for every batch: compute with them, as (o - t) ** 2 does, "
                 "instead of indexing with them or converting them; or train without "
@@ -70,15 +86,28 @@ def _step(model: Any, loss: Callable[..., Any], inputs: Any, targets: Any) -> Ca
     return step
 
 
-def program(model: Any, loss: Callable[..., Any], inputs: Any, targets: Any) -> Program:
-    """The compiled step for this model, loss and batch shape (made on first use)."""
-    try:
-        programs = _PROGRAMS.setdefault(model, {})
-    except TypeError:
-        raise TypeError(
-            f"compile=True keeps the compiled step with the model, and a {type(model).__name__} "
-            "cannot be referred to weakly; use an nn.Module or a plain function"
-        ) from None
+Programs = dict[tuple[Any, ...], Program]
+"""Compiled steps by loss and by the shapes of the inputs and targets."""
+
+
+def program(
+    model: Any,
+    loss: Callable[..., Any],
+    inputs: Any,
+    targets: Any,
+    programs: Programs | None = None,
+) -> Program:
+    """The compiled step for this model, loss and batch shape (made on first use), kept in
+    ``programs``, or by default with the model."""
+    if programs is None:
+        try:
+            programs = _PROGRAMS.setdefault(model, {})
+        except TypeError:
+            raise TypeError(
+                f"compile=True keeps the compiled step with the model, and a "
+                f"{type(model).__name__} cannot be referred to weakly; use an nn.Module or a "
+                "plain function"
+            ) from None
     key = (loss, inputs, targets)
     if key not in programs:
         programs[key] = compile(_step(model, loss, inputs, targets), argnums=(), has_aux=True)
@@ -86,13 +115,18 @@ def program(model: Any, loss: Callable[..., Any], inputs: Any, targets: Any) -> 
 
 
 def step(
-    model: Any, loss: Callable[..., Any], inputs: Any, targets: Any
+    model: Any,
+    loss: Callable[..., Any],
+    inputs: Any,
+    targets: Any,
+    programs: Programs | None = None,
 ) -> tuple[float, list[Any]]:
     """One compiled forward and backward pass: the loss as a float and the outputs as leaf
     Values, as an accuracy function gets them from the interpreter (the parameters' gradients
-    are added to their ``.grad``)."""
+    are added to their ``.grad``). ``programs``: where the compiled steps are kept (see
+    :func:`program`)."""
     x, y = np.asarray(inputs, dtype=float), np.asarray(targets, dtype=float)
-    compiled = program(model, loss, x.shape, y.shape)
+    compiled = program(model, loss, x.shape, y.shape, programs)
     check_replayable(model)
     (value, outputs), _ = compiled(*x.ravel().tolist(), *y.ravel().tolist())
     outputs = _as_values(outputs)
@@ -107,4 +141,4 @@ def _as_values(outputs: Any) -> Any:
     return Value(outputs)
 
 
-__all__ = ["program", "step"]
+__all__ = ["Programs", "check_replayable", "compilable", "program", "step"]

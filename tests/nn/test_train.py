@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
-from autograd import Value
+from autograd import TraceError, Value
 from autograd.grad_mode import is_recording
 from nn import losses
 
@@ -350,7 +350,8 @@ def test_a_failure_during_training_keeps_the_last_update_and_the_history() -> No
 @given(st.integers(1, 12), st.sampled_from([None, 3, 8]))
 def test_an_error_at_any_step_keeps_the_steps_before(fail_at: int, batch_size: int | None) -> None:
     """A loss that fails in its n-th training step: the model equals one trained for the steps
-    before (same seed), and the history holds the epochs completed before it."""
+    before (same seed), and the history holds the epochs completed before it. (Interpreted: a
+    compiled step runs the loss's Python only when it records the step.)"""
     X, y = xor_problem()
     calls = 0
 
@@ -365,7 +366,7 @@ def test_an_error_at_any_step_keeps_the_steps_before(fail_at: int, batch_size: i
 
     model = nn.MLP(2, [3, 1], seed=0)
     optimizer = nn.SGD(model.parameters(), lr=0.05, momentum=0.9)
-    options = {"batch_size": batch_size, "seed": 1, "progress": False}
+    options = {"batch_size": batch_size, "seed": 1, "progress": False, "compile": False}
     with pytest.raises(nn.TrainingError) as caught:
         nn.fit(model, failing, optimizer, (X, y), epochs=20, **options)  # type: ignore[arg-type]
     steps_per_epoch = -(-40 // (batch_size or 40))
@@ -477,3 +478,117 @@ def test_rows_of_targets_need_an_accuracy_that_takes_them() -> None:
         nn.fit(model, nn.losses.mse, optimizer, (X, Y), progress=False)
     with pytest.raises(ValueError, match=r"one label \(a number, or a row of numbers"):
         nn.fit(model, nn.losses.mse, optimizer, (X, np.zeros((20, 2, 2))), progress=False)
+
+
+class CountingLoss:
+    """mse, counting the calls that build a graph (fit's label check runs it on leaves under
+    no_grad): a compiled step runs the loss's Python only when it records the step."""
+
+    def __init__(self, branch_on_targets: bool = False) -> None:
+        self.graph_calls = 0
+        self.branch_on_targets = branch_on_targets
+
+    def __call__(self, outputs: list[Any], targets: list[Any]) -> Value:
+        if not outputs[0].is_leaf:
+            self.graph_calls += 1
+        if self.branch_on_targets:  # `t == 1` on a Value: refused while compiling
+            targets = [1.0 if t == 1 else 0.0 for t in targets]
+        return losses.mse(outputs, targets)
+
+
+def _fit_counting(
+    loss: CountingLoss, epochs: int, compile: Any = "auto", model: Any = None, **options: Any
+) -> tuple[nn.History, Any]:
+    X, y = _two_blobs()
+    model = model if model is not None else nn.MLP(2, [4, 1], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+    options = {"seed": 0, "progress": False, **options}
+    history = nn.fit(model, loss, optimizer, (X, y), epochs=epochs, compile=compile, **options)
+    return history, model
+
+
+def test_fit_compiles_by_default_a_batch_size_that_runs_often_enough() -> None:
+    """20 full-batch steps: compiled (the loss's Python runs twice, when the step is recorded),
+    with the interpreter's parameters; 19 steps: interpreted (19 calls)."""
+    steps = nn.train.AUTO_COMPILE_STEPS
+    auto, interpreted = CountingLoss(), CountingLoss()
+    history, model = _fit_counting(auto, steps)
+    reference, reference_model = _fit_counting(interpreted, steps, compile=False)
+    assert auto.graph_calls == 2 and interpreted.graph_calls == steps
+    assert history.loss == pytest.approx(reference.loss, rel=1e-12)
+    for p, q in zip(model.parameters(), reference_model.parameters()):
+        assert p.data == pytest.approx(q.data, rel=1e-12, abs=1e-15)
+    short = CountingLoss()
+    _fit_counting(short, steps - 1)
+    assert short.graph_calls == steps - 1
+
+
+def test_fit_auto_compiles_each_batch_size_by_its_own_count() -> None:
+    """20 samples in batches of 8: two batches of 8 and one of 4 per epoch. In 10 epochs the
+    batches of 8 run 20 times (compiled: recorded once, the loss runs twice) and the batch of
+    4 runs 10 times (interpreted)."""
+    loss = CountingLoss()
+    _fit_counting(loss, 10, batch_size=8)
+    assert loss.graph_calls == 2 + 10
+
+
+def test_fit_auto_interprets_what_cannot_be_compiled() -> None:
+    """A loss that branches on the targets, a hook on a parameter, or dropout in training: every
+    step interpreted, with the parameters compile=False gives; the hook runs on every step."""
+    steps = nn.train.AUTO_COMPILE_STEPS
+    branching = CountingLoss(branch_on_targets=True)
+    history, _ = _fit_counting(branching, steps)
+    reference, _ = _fit_counting(CountingLoss(branch_on_targets=True), steps, compile=False)
+    assert branching.graph_calls == 1 + steps  # refused while recording, then interpreted
+    assert history.loss == reference.loss
+
+    hooked = nn.MLP(2, [4, 1], seed=0)
+    seen: list[float] = []
+    hooked.parameters()[0].register_hook(seen.append)
+    loss = CountingLoss()
+    _fit_counting(loss, steps, model=hooked)
+    assert len(seen) == steps and loss.graph_calls == 1 + steps
+
+    dropout = nn.Sequential(nn.Linear(2, 4, seed=0), nn.Dropout(0.5, seed=0), nn.Linear(4, 1))
+    loss = CountingLoss()
+    _fit_counting(loss, steps, model=dropout)
+    assert loss.graph_calls == steps  # known before tracing: not even recorded
+
+
+def test_fit_auto_records_the_step_again_in_each_call() -> None:
+    """A number the loss reads, changed between two calls of fit, is seen by the second."""
+    scale = 1.0
+
+    def scaled(outputs: list[Any], targets: list[Any]) -> Value:
+        return losses.mse(outputs, targets) * scale
+
+    def train(compile: Any) -> list[float]:
+        nonlocal scale
+        X, y = _two_blobs()
+        model = nn.MLP(2, [4, 1], seed=0)
+        optimizer = nn.SGD(model.parameters(), lr=0.1)
+        losses_seen = []
+        for scale in (1.0, 3.0):  # noqa: B007 (the loss reads scale)
+            history = nn.fit(
+                model, scaled, optimizer, (X, y), epochs=20, seed=0, progress=False, compile=compile
+            )
+            losses_seen += history.loss
+        return losses_seen
+
+    assert train("auto") == pytest.approx(train(False), rel=1e-12)
+
+
+@pytest.mark.parametrize("value", ["yes", 1, None, "Auto"])
+def test_fit_refuses_a_compile_that_is_not_true_false_or_auto(value: Any) -> None:
+    model = nn.MLP(2, [4, 1], seed=0)
+    before = [p.data for p in model.parameters()]
+    with pytest.raises(ValueError, match=r'compile must be True, False or "auto", got'):
+        _fit_counting(CountingLoss(), 1, compile=value, model=model)
+    assert [p.data for p in model.parameters()] == before
+
+
+def test_fit_with_compile_true_refuses_what_cannot_be_compiled() -> None:
+    with pytest.raises(nn.TrainingError) as caught:
+        _fit_counting(CountingLoss(branch_on_targets=True), 1, compile=True)
+    assert isinstance(caught.value.__cause__, TraceError)
+    assert "== on a Value while compiling" in str(caught.value.__cause__)
