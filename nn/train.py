@@ -331,7 +331,10 @@ def fit(
     :data:`AUTO_COMPILE_STEPS` times in the call, if the model can be compiled (no dropout in
     training, no hooks on the parameters, no Python branch on a Value in the model or the loss;
     else every step is interpreted). Its compiled steps are kept for this call only, so a
-    parameter replaced or a number the loss reads changed between two calls is seen.
+    parameter replaced or a number the loss reads changed between two calls is seen. A compiled
+    step runs the Python of the model and the loss only while recording the step: a loss with
+    side effects (printing, counting calls), or a model that reads a Value's ``.data`` to choose
+    what to compute, needs ``compile=False``.
 
     Bad data never half-trains the model. Before the first step the whole data set is checked:
     its shapes, that every number in X and y is real and finite (:func:`check_numbers`), and that
