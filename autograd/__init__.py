@@ -14,7 +14,7 @@ from autograd.drawing import draw
 from autograd.explain import Explanation, explain
 from autograd.functional import grad, hessian, jacobian, jvp, value_and_grad
 from autograd.gc_control import gc_paused
-from autograd.grad_mode import is_recording, no_grad
+from autograd.grad_mode import is_recording, is_tracing, no_grad
 from autograd.gradcheck import GradcheckError, gradcheck, numerical_grad
 from autograd.graph import Step, backward_reference, backward_steps, topological_order, zero_grad
 from autograd.report import summary
@@ -42,6 +42,7 @@ __all__ = [
     "jacobian",
     "jvp",
     "is_recording",
+    "is_tracing",
     "maximum",
     "no_grad",
     "numerical_grad",

@@ -62,6 +62,12 @@ def tracing(what: str) -> Iterator[None]:
         _tracing.reset(token)
 
 
+def is_tracing() -> bool:
+    """True while :func:`autograd.compile` records a function: code that would build another
+    graph on the next call (a random draw, such as dropout's mask) must refuse then."""
+    return _tracing.get() is not None
+
+
 def refuse_if_tracing(operation: str) -> None:
     """Raise a :class:`TraceError` if a function is being traced: ``operation`` on a Value
     (``x > 0``, ``bool(x)``) would make the graph depend on the data."""
@@ -79,6 +85,7 @@ def refuse_if_tracing(operation: str) -> None:
 __all__ = [
     "TraceError",
     "is_recording",
+    "is_tracing",
     "no_grad",
     "recording",
     "refuse_if_tracing",

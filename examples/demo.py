@@ -47,9 +47,9 @@ def moons_training_example(steps: int = 30) -> None:
 
     optimizer = nn.SGD(model.parameters(), lr=nn.LinearDecay(1.0, 0.1, steps))
     print(f"\nTraining {model} on 100 moons points ({model.num_parameters()} parameters),")
-    print("fit compiles a run this long: the step is recorded once and replayed as code")
+    print("compiled: the step is recorded once and replayed as straight-line code")
     start = time.perf_counter()
-    history = nn.fit(model, loss, optimizer, (X, y), epochs=steps, progress=False)
+    history = nn.fit(model, loss, optimizer, (X, y), epochs=steps, compile=True, progress=False)
     seconds = time.perf_counter() - start
     print(f"after {steps} steps: loss {history.loss[-1]:.4f}, accuracy {history.accuracy[-1]:.0%}")
     print(f"{seconds:.2f} s in all, {1000 * seconds / steps:.1f} ms a step")

@@ -1,4 +1,5 @@
-"""A training step recorded once and replayed: what ``nn.train_step(..., compile=True)`` runs.
+"""A training step recorded once and replayed: what ``nn.train_step(..., compile=True)`` and
+``nn.fit``'s compiled steps run.
 
 The step is a function of the batch's numbers: the inputs, then the targets. It builds the
 model's outputs for the batch, applies the loss, and returns the loss with the outputs beside it
@@ -8,12 +9,14 @@ gradients land in ``.grad`` as ``backward()`` would put them there, and the opti
 are read on every call.
 
 The targets reach the loss as Values, so the graph is the same for every batch of that shape
-(:mod:`nn.losses` picks a class index's score by one-hot weights). They are checked with the loss
-itself on every step, on the step's outputs as plain numbers.
+(:mod:`nn.losses` picks a class index's score by one-hot weights). ``train_step`` checks them
+with the loss itself on every step, on the step's outputs as leaf Values (``fit`` has checked
+every label before its first step).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import weakref
 from collections.abc import Callable
@@ -21,22 +24,29 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Program, TraceError, Value, compile, no_grad
+from autograd import Program, TraceError, Value, compile, gc_paused, no_grad
 
-_PROGRAMS: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Program]] = (
-    weakref.WeakKeyDictionary()
-)
-"""For each model, its compiled steps, by loss and by the shapes of the inputs and targets."""
+Programs = dict[tuple[Any, ...], Program]
+"""Compiled steps by loss and by the shapes of the inputs and targets."""
 
+_PROGRAMS: weakref.WeakKeyDictionary[Any, Programs] = weakref.WeakKeyDictionary()
+"""For each model, its compiled steps (``train_step(..., compile=True)`` keeps them there)."""
 
 _MODULES: weakref.WeakKeyDictionary[Any, list[Any]] = weakref.WeakKeyDictionary()
 """For each model, its modules (found once: walking a model takes milliseconds)."""
 
 
 def _modules(model: Any) -> list[Any]:
-    modules = _MODULES.get(model)
+    """The model's modules (none for a plain function), found once per model where it can be
+    kept weakly."""
+    try:
+        modules = _MODULES.get(model)
+    except TypeError:  # unhashable (a dataclass): walk it every time
+        modules = None
     if modules is None:
-        modules = _MODULES[model] = model.modules() if hasattr(model, "modules") else []
+        modules = model.modules() if hasattr(model, "modules") else []
+        with contextlib.suppress(TypeError):  # not weakly referable: walked every time
+            _MODULES[model] = modules
     return modules
 
 
@@ -52,14 +62,11 @@ def check_replayable(model: Any) -> None:
 
 
 def compilable(model: Any) -> bool:
-    """Whether a step of ``model`` can be compiled as far as can be told before tracing it: the
-    model can be kept weakly (an nn.Module or a function) and none of its modules draws something
-    new on every call. Tracing may still find that it cannot (:class:`~autograd.TraceError`)."""
-    try:
-        weakref.ref(model)
-    except TypeError:
-        return False
-    return all(module.replayable() for module in _modules(model))
+    """Whether none of the model's modules draws something new on every call (dropout in
+    training), as far as its ``modules()`` show (walked afresh). Recording the step may still
+    find that it cannot be compiled."""
+    modules = model.modules() if hasattr(model, "modules") else []
+    return all(module.replayable() for module in modules)
 
 
 def _step(model: Any, loss: Callable[..., Any], inputs: Any, targets: Any) -> Callable[..., Any]:
@@ -84,10 +91,6 @@ def _step(model: Any, loss: Callable[..., Any], inputs: Any, targets: Any) -> Ca
 
     step.__name__ = f"step of {getattr(loss, '__name__', 'loss')}"
     return step
-
-
-Programs = dict[tuple[Any, ...], Program]
-"""Compiled steps by loss and by the shapes of the inputs and targets."""
 
 
 def program(
@@ -120,18 +123,23 @@ def step(
     inputs: Any,
     targets: Any,
     programs: Programs | None = None,
+    checks: bool = True,
 ) -> tuple[float, list[Any]]:
     """One compiled forward and backward pass: the loss as a float and the outputs as leaf
     Values, as an accuracy function gets them from the interpreter (the parameters' gradients
     are added to their ``.grad``). ``programs``: where the compiled steps are kept (see
-    :func:`program`)."""
+    :func:`program`). ``checks``: check that the model draws nothing new (it may have been
+    switched to training since the step was recorded), and the targets with the loss."""
     x, y = np.asarray(inputs, dtype=float), np.asarray(targets, dtype=float)
     compiled = program(model, loss, x.shape, y.shape, programs)
-    check_replayable(model)
-    (value, outputs), _ = compiled(*x.ravel().tolist(), *y.ravel().tolist())
+    if checks:
+        check_replayable(model)
+    with gc_paused():  # recording builds the graph twice: it has no cycles to collect
+        (value, outputs), _ = compiled(*x.ravel().tolist(), *y.ravel().tolist())
     outputs = _as_values(outputs)
-    with no_grad():  # the loss checks the targets (a class index in range, a label of +-1)
-        loss(outputs, targets)
+    if checks:
+        with no_grad():  # the loss checks the targets (a class index in range, a label of +-1)
+            loss(outputs, targets)
     return value, outputs
 
 

@@ -30,7 +30,7 @@ import numbers
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from autograd import Value, weighted_sum
+from autograd import TraceError, Value, is_tracing, weighted_sum
 from nn.checks import finite_float, whole_number
 from nn.init import Initializer, Seed, make_rng
 from nn.module import Module, as_inputs, check_parameters, initial_weights, is_sequence
@@ -192,6 +192,12 @@ class Dropout(Module):
     def forward(self, x: Any) -> Any:
         if not self.training or self.p == 0.0:
             return x
+        if is_tracing():  # before drawing: a refused recording leaves the random state as it was
+            raise TraceError(
+                f"Dropout(p={self.p}) draws a new mask on every call in training, so a compiled "
+                "step would replay the first one: train without compile=True, or switch it off "
+                "(model.eval(), or p=0)"
+            )
         p, keep, random = self.p, 1.0 / (1.0 - self.p), self._rng.random
         return map_values(lambda v: v * (0.0 if random() < p else keep), x, "Dropout")
 

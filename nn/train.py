@@ -20,6 +20,7 @@ update and the history so far on the error.
 
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import TraceError, Value, gc_paused, no_grad
+from autograd import Value, gc_paused, no_grad
 from nn import compiled
 from nn.checks import brief, finite_float, whole_number
 from nn.data import RandomSource, batches, check_arrays, random_state
@@ -156,6 +157,11 @@ def train_step(
     is refused); a plain number the loss reads, and which Value each parameter is, are fixed
     when the step is recorded (update a parameter's ``.data``, don't replace it).
     """
+    if not isinstance(compile, bool):
+        raise TypeError(
+            f'train_step\'s compile must be True or False, got {brief(compile)} ("auto" is '
+            "fit's: it decides from the number of steps a fit runs)"
+        )
     if compile:
         return _compiled_step(model, loss, optimizer, inputs, targets, accuracy)
     with gc_paused():
@@ -179,12 +185,10 @@ def _compiled_step(
     inputs: Sequence[Any],
     targets: list[Any],
     accuracy: Accuracy | None,
-    programs: compiled.Programs | None = None,
 ) -> tuple[float, float]:
-    """:func:`train_step` with ``compile=True``; ``programs``: where the compiled steps are kept
-    (by default with the model)."""
+    """:func:`train_step` with ``compile=True``."""
     optimizer.zero_grad()
-    result, outputs = compiled.step(model, loss, inputs, targets, programs)
+    result, outputs = compiled.step(model, loss, inputs, targets)
     optimizer.step()
     return result, accuracy(outputs, targets) if accuracy is not None else 0.0
 
@@ -280,27 +284,88 @@ def check_optimizer(model: Callable[[Any], Any], optimizer: Optimizer) -> None:
         )
 
 
-AUTO_COMPILE_STEPS = 20
+AUTO_COMPILE_STEPS = 100
 """``fit(compile="auto")`` compiles the steps of a batch size that runs at least this many times
-in the call. Recording a step and writing its code takes about as long as ten interpreted steps
-(micrograd's moons step: about 0.6 s, against 55 ms), and a compiled step is about twenty times
-faster, so a shorter run is faster interpreted."""
+in the call. Recording a step and writing its code takes as long as tens of interpreted steps,
+and a compiled step is a few times (a small network) to twenty times (micrograd's moons network)
+faster, so a run shorter than this is about as fast interpreted, or faster."""
 
 
-def _compiled_sizes(
-    model: Callable[[Any], Any], compile: bool | str, samples: int, size: int, epochs: int
-) -> set[int]:
-    """The batch sizes whose steps :func:`fit` compiles (the last batch of an epoch may be
+def _step_counts(samples: int, size: int, epochs: int) -> dict[int, int]:
+    """How many steps of each batch size :func:`fit` runs (the last batch of an epoch may be
     smaller than the others)."""
     full, rest = divmod(samples, size)
-    steps = {size: epochs * full} if full else {}
+    counts = {size: epochs * full} if full else {}
     if rest:
-        steps[rest] = epochs
-    if compile is True:
-        return set(steps)
-    if compile is False or not compiled.compilable(model):
-        return set()
-    return {batch for batch, count in steps.items() if count >= AUTO_COMPILE_STEPS}
+        counts[rest] = epochs
+    return counts
+
+
+class _Steps:
+    """``fit``'s steps: compiled for the batch sizes in ``compiled``, the others interpreted.
+
+    With ``compile="auto"`` the compiled steps are kept for this call of ``fit`` only, and the
+    interpreter takes over every later step (nothing of the step at hand is kept) when
+
+    * a step cannot be recorded: any error while recording it (a ``TraceError``, or Python in the
+      model or the loss that needs plain numbers: ``math.log(x)``, ``table[t]``);
+    * the second compiled step of a batch size gives another loss than the interpreter does on
+      the same batch: the model or the loss reads a Value's ``.data``, or a number that changes.
+    """
+
+    def __init__(
+        self,
+        model: Callable[[Any], Any],
+        loss: Loss,
+        optimizer: Optimizer,
+        accuracy: Accuracy | None,
+        compile: bool | str,
+        compiled_sizes: set[int],
+    ) -> None:
+        self.model, self.loss, self.optimizer, self.accuracy = model, loss, optimizer, accuracy
+        self.auto = compile == "auto"
+        self.compiled = compiled_sizes
+        self.programs: compiled.Programs | None = {} if self.auto else None
+        self.calls: dict[int, int] = {}  # compiled steps made, per batch size
+
+    def run(self, inputs: list[Any], targets: list[Any]) -> tuple[float, float]:
+        """One step on the batch; its loss and accuracy."""
+        size = len(targets)
+        if size not in self.compiled:
+            return self.interpret(inputs, targets)
+        calls = self.calls.get(size, 0)
+        self.optimizer.zero_grad()
+        try:
+            value, outputs = compiled.step(
+                self.model, self.loss, inputs, targets, self.programs, checks=False
+            )
+        except Exception:
+            if not self.auto or calls:
+                raise
+            return self.give_up(inputs, targets)  # it cannot be recorded
+        if self.auto and calls == 1 and not _agrees(value, self.loss_interpreted(inputs, targets)):
+            return self.give_up(inputs, targets)
+        self.calls[size] = calls + 1
+        self.optimizer.step()
+        return value, self.accuracy(outputs, targets) if self.accuracy is not None else 0.0
+
+    def interpret(self, inputs: list[Any], targets: list[Any]) -> tuple[float, float]:
+        return train_step(self.model, self.loss, self.optimizer, inputs, targets, self.accuracy)
+
+    def give_up(self, inputs: list[Any], targets: list[Any]) -> tuple[float, float]:
+        """Interpret this step and every later one (``train_step`` zeroes the gradients)."""
+        self.compiled.clear()
+        return self.interpret(inputs, targets)
+
+    def loss_interpreted(self, inputs: list[Any], targets: list[Any]) -> float:
+        with no_grad():
+            value = self.loss([self.model(x) for x in inputs], targets)
+        return float(value.data)
+
+
+def _agrees(compiled_loss: float, interpreted_loss: float) -> bool:
+    """Whether a compiled step's loss is the interpreter's (they differ by rounding, ~1e-12)."""
+    return math.isclose(compiled_loss, interpreted_loss, rel_tol=1e-9, abs_tol=1e-12)
 
 
 def fit(
@@ -328,13 +393,13 @@ def fit(
 
     ``compile``: ``True`` runs every step compiled (see :func:`train_step`), ``False`` every step
     interpreted. ``"auto"`` compiles the steps of each batch size that runs at least
-    :data:`AUTO_COMPILE_STEPS` times in the call, if the model can be compiled (no dropout in
-    training, no hooks on the parameters, no Python branch on a Value in the model or the loss;
-    else every step is interpreted). Its compiled steps are kept for this call only, so a
+    :data:`AUTO_COMPILE_STEPS` times in the call, and interprets the others, and every step of a
+    model or loss it cannot compile (see :class:`_Steps`: dropout in training, a hook on a
+    parameter, a branch on a Value, Python that needs plain numbers, a loss whose second compiled
+    step disagrees with the interpreter). Its compiled steps are kept for this call only, so a
     parameter replaced or a number the loss reads changed between two calls is seen. A compiled
-    step runs the Python of the model and the loss only while recording the step: a loss with
-    side effects (printing, counting calls), or a model that reads a Value's ``.data`` to choose
-    what to compute, needs ``compile=False``.
+    step runs the model's Python only while recording the step: a model or a loss that reads a
+    Value's ``.data`` to choose what to compute needs ``compile=False``.
 
     Bad data never half-trains the model. Before the first step the whole data set is checked:
     its shapes, that every number in X and y is real and finite (:func:`check_numbers`), and that
@@ -348,6 +413,10 @@ def fit(
     """
     if not isinstance(data, (tuple, list)) or len(data) != 2:
         raise TypeError("data must be a pair (X, y)")
+    if not isinstance(compile, (bool, str)):
+        raise TypeError(f'compile must be True, False or "auto", got {brief(compile)}')
+    if compile not in (True, False, "auto"):
+        raise ValueError(f'compile must be True, False or "auto", got {brief(compile)}')
     epochs = whole_number(epochs, "epochs")
     if batch_size is not None:
         batch_size = whole_number(batch_size, "batch_size (or None for the whole data set)")
@@ -355,24 +424,15 @@ def fit(
     size = len(X) if batch_size is None else batch_size
     check_data(model, loss, X, y, size, accuracy)
     check_optimizer(model, optimizer)
-    if not isinstance(compile, bool) and compile != "auto":
-        raise ValueError(f'compile must be True, False or "auto", got {brief(compile)}')
+    counts = _step_counts(len(X), size, epochs)
     if compile is True:
         compiled.check_replayable(model)
-    sizes = _compiled_sizes(model, compile, len(X), size, epochs)
-    programs: compiled.Programs | None = {} if compile == "auto" else None
-
-    def run_step(inputs: list[Any], targets: list[Any]) -> tuple[float, float]:
-        if len(targets) not in sizes:
-            return train_step(model, loss, optimizer, inputs, targets, accuracy)
-        try:
-            return _compiled_step(model, loss, optimizer, inputs, targets, accuracy, programs)
-        except TraceError:
-            if compile is True:
-                raise
-            sizes.clear()  # "auto": the model or the loss cannot be compiled; interpret it
-            return train_step(model, loss, optimizer, inputs, targets, accuracy)
-
+        sizes = set(counts)
+    elif compile == "auto" and compiled.compilable(model):
+        sizes = {batch for batch, count in counts.items() if count >= AUTO_COMPILE_STEPS}
+    else:
+        sizes = set()
+    steps = _Steps(model, loss, optimizer, accuracy, compile, sizes)
     rng = random_state(seed)
     steps_per_epoch = -(-len(X) // size)
     bar = _progress_bar(epochs * steps_per_epoch) if progress else None
@@ -385,7 +445,7 @@ def fit(
             for X_batch, y_batch in batches(X, y, size, shuffle=shuffle, seed=rng):
                 step += 1
                 targets = y_batch.tolist()
-                step_loss, step_accuracy = run_step(X_batch.tolist(), targets)
+                step_loss, step_accuracy = steps.run(X_batch.tolist(), targets)
                 total_loss += step_loss * len(targets)
                 total_correct += step_accuracy * len(targets)
                 if bar is not None:

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import nn
-from autograd import Value, topological_order
+from autograd import TraceError, Value, compile, topological_order
 from autograd.testing import finite_floats
 
 
@@ -148,6 +148,23 @@ def test_eval_turns_dropout_off_everywhere_and_train_turns_it_back_on() -> None:
     assert all(y.op == "*" for y in model([1.0, 2.0, 3.0]))
     with pytest.raises(TypeError, match="True or False"):
         model.train(0)  # type: ignore[arg-type]
+
+
+def test_dropout_in_training_refuses_to_be_compiled_before_drawing_a_mask() -> None:
+    """compile would replay the first mask forever: a TraceError naming Dropout, and the random
+    state untouched (the next mask is the one an uncompiled call draws)."""
+    dropout = nn.Dropout(0.5, seed=7)
+    twin = nn.Dropout(0.5, seed=7)
+
+    def total(a: Value, b: Value) -> Value:
+        first, second = dropout([a, b])
+        return first + second
+
+    with pytest.raises(TraceError, match=r"Dropout\(p=0.5\) draws a new mask on every call"):
+        compile(total)(1.0, 2.0)
+    assert [v.data for v in dropout([1.0] * 20)] == [v.data for v in twin([1.0] * 20)]
+    dropout.eval()
+    assert compile(total)(1.0, 2.0)[0] == 3.0
 
 
 @pytest.mark.parametrize("p", [-0.1, 1.0, 1.5, math.nan, "0.5"])

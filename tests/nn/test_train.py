@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 import re
 import sys
@@ -351,7 +352,7 @@ def test_a_failure_during_training_keeps_the_last_update_and_the_history() -> No
 def test_an_error_at_any_step_keeps_the_steps_before(fail_at: int, batch_size: int | None) -> None:
     """A loss that fails in its n-th training step: the model equals one trained for the steps
     before (same seed), and the history holds the epochs completed before it. (Interpreted: a
-    compiled step runs the loss's Python only when it records the step.)"""
+    compiled step does not run the loss's Python on every step.)"""
     X, y = xor_problem()
     calls = 0
 
@@ -497,19 +498,21 @@ class CountingLoss:
 
 
 def _fit_counting(
-    loss: CountingLoss, epochs: int, compile: Any = "auto", model: Any = None, **options: Any
+    loss: Any, epochs: int, compile: Any = "auto", model: Any = None, **options: Any
 ) -> tuple[nn.History, Any]:
+    """fit on two blobs with SGD; ``parameters=`` for a model that is a plain function."""
     X, y = _two_blobs()
     model = model if model is not None else nn.MLP(2, [4, 1], seed=0)
-    optimizer = nn.SGD(model.parameters(), lr=0.1)
+    parameters = options.pop("parameters", None) or model.parameters()
+    optimizer = nn.SGD(parameters, lr=0.1)
     options = {"seed": 0, "progress": False, **options}
     history = nn.fit(model, loss, optimizer, (X, y), epochs=epochs, compile=compile, **options)
     return history, model
 
 
 def test_fit_compiles_by_default_a_batch_size_that_runs_often_enough() -> None:
-    """20 full-batch steps: compiled (the loss's Python runs twice, when the step is recorded),
-    with the interpreter's parameters; 19 steps: interpreted (19 calls)."""
+    """AUTO_COMPILE_STEPS full-batch steps: compiled (the loss's Python builds a graph twice,
+    when the step is recorded), with the interpreter's parameters; one step fewer: interpreted."""
     steps = nn.train.AUTO_COMPILE_STEPS
     auto, interpreted = CountingLoss(), CountingLoss()
     history, model = _fit_counting(auto, steps)
@@ -524,23 +527,37 @@ def test_fit_compiles_by_default_a_batch_size_that_runs_often_enough() -> None:
 
 
 def test_fit_auto_compiles_each_batch_size_by_its_own_count() -> None:
-    """20 samples in batches of 8: two batches of 8 and one of 4 per epoch. In 10 epochs the
-    batches of 8 run 20 times (compiled: recorded once, the loss runs twice) and the batch of
-    4 runs 10 times (interpreted)."""
+    """20 samples in batches of 8: two batches of 8 and one of 4 per epoch. The batches of 8 run
+    AUTO_COMPILE_STEPS times (compiled: recorded once) and the batch of 4 half as often
+    (interpreted)."""
+    epochs = nn.train.AUTO_COMPILE_STEPS // 2
     loss = CountingLoss()
-    _fit_counting(loss, 10, batch_size=8)
-    assert loss.graph_calls == 2 + 10
+    _fit_counting(loss, epochs, batch_size=8)
+    assert loss.graph_calls == 2 + epochs
+
+
+def _same_as_interpreted(loss: Any, model: Any, steps: int, graph_calls: int | None = None) -> None:
+    """fit's default gives compile=False's losses and parameters (a fresh copy of the model
+    each), and the loss builds ``graph_calls`` graphs."""
+    runs = []
+    for compile in ("auto", False):
+        trained = copy.deepcopy(model)
+        if isinstance(loss, CountingLoss):
+            loss.graph_calls = 0
+        history, _ = _fit_counting(loss, steps, compile=compile, model=trained)
+        runs.append((history.loss, [p.data for p in trained.parameters()]))
+        if compile == "auto" and graph_calls is not None:
+            assert loss.graph_calls == graph_calls
+    assert runs[0] == runs[1]
 
 
 def test_fit_auto_interprets_what_cannot_be_compiled() -> None:
-    """A loss that branches on the targets, a hook on a parameter, or dropout in training: every
-    step interpreted, with the parameters compile=False gives; the hook runs on every step."""
+    """A loss that branches on the targets, or a hook on a parameter: refused while recording,
+    then every step interpreted, with the parameters compile=False gives (the hook runs on every
+    step). Dropout in training that modules() shows: not even recorded."""
     steps = nn.train.AUTO_COMPILE_STEPS
-    branching = CountingLoss(branch_on_targets=True)
-    history, _ = _fit_counting(branching, steps)
-    reference, _ = _fit_counting(CountingLoss(branch_on_targets=True), steps, compile=False)
-    assert branching.graph_calls == 1 + steps  # refused while recording, then interpreted
-    assert history.loss == reference.loss
+    model = nn.MLP(2, [4, 1], seed=0)
+    _same_as_interpreted(CountingLoss(branch_on_targets=True), model, steps, 1 + steps)
 
     hooked = nn.MLP(2, [4, 1], seed=0)
     seen: list[float] = []
@@ -550,9 +567,94 @@ def test_fit_auto_interprets_what_cannot_be_compiled() -> None:
     assert len(seen) == steps and loss.graph_calls == 1 + steps
 
     dropout = nn.Sequential(nn.Linear(2, 4, seed=0), nn.Dropout(0.5, seed=0), nn.Linear(4, 1))
-    loss = CountingLoss()
-    _fit_counting(loss, steps, model=dropout)
-    assert loss.graph_calls == steps  # known before tracing: not even recorded
+    _same_as_interpreted(CountingLoss(), dropout, steps, steps)
+
+
+def test_fit_auto_interprets_a_model_or_loss_that_needs_plain_numbers() -> None:
+    """Python that works on numbers and fails on Values while recording (math.hypot of the
+    inputs, a table indexed by the target): interpreted, as compile=False trains it."""
+    base = nn.MLP(3, [4, 1], seed=0)
+
+    class Features(nn.Module):
+        def __init__(self) -> None:
+            self.mlp = base
+
+        def forward(self, x: Any) -> Any:
+            return self.mlp([x[0], x[1], math.hypot(x[0], x[1])])
+
+    steps = nn.train.AUTO_COMPILE_STEPS
+    _same_as_interpreted(CountingLoss(), Features(), steps)
+
+    weights = {0.0: 1.0, 1.0: 2.0}
+
+    def weighted(outputs: list[Any], targets: list[Any]) -> Value:
+        terms = [(o - t) ** 2 * weights[t] for o, t in zip(outputs, targets)]
+        return sum(terms, Value(0.0)) * (1.0 / len(terms))
+
+    _same_as_interpreted(weighted, nn.MLP(2, [4, 1], seed=0), steps)
+
+
+def test_fit_auto_interprets_a_loss_whose_compiled_step_disagrees() -> None:
+    """A loss that reads a number that changes (a regulariser annealed by the optimizer's step
+    count) replays the first one when compiled: the second compiled step's loss differs from
+    the interpreter's, and every step from then on is interpreted."""
+    X, y = _two_blobs()
+    runs = []
+    for compile in ("auto", False):
+        model = nn.MLP(2, [4, 1], seed=0)
+        optimizer = nn.SGD(model.parameters(), lr=0.1)
+
+        def annealed(
+            outputs: list[Any], targets: list[Any], m: Any = model, o: Any = optimizer
+        ) -> Value:
+            strength = 0.1 / (1 + o.steps)
+            return losses.mse(outputs, targets) + strength * losses.l2(m.parameters())
+
+        history = nn.fit(
+            model, annealed, optimizer, (X, y), epochs=nn.train.AUTO_COMPILE_STEPS, seed=0,
+            progress=False, compile=compile,
+        )  # fmt: skip
+        runs.append((history.loss, [p.data for p in model.parameters()]))
+    assert runs[0] == runs[1]
+
+
+def test_fit_auto_leaves_the_random_state_of_a_dropout_it_cannot_see() -> None:
+    """Dropout in training behind a plain function (its modules() unseen): recording refuses at
+    the dropout, before any mask is drawn, so a seeded fit equals compile=False's exactly."""
+    network = nn.Sequential(nn.Linear(2, 4, seed=0), nn.Dropout(0.5, seed=3), nn.Linear(4, 1))
+
+    runs = []
+    for compile in ("auto", False):
+        copy_ = copy.deepcopy(network)
+        model = lambda x, m=copy_: m(x)  # noqa: E731
+        history, _ = _fit_counting(
+            CountingLoss(),
+            nn.train.AUTO_COMPILE_STEPS,
+            compile,
+            model,
+            parameters=copy_.parameters(),
+        )
+        runs.append((history.loss, [p.data for p in copy_.parameters()]))
+    assert runs[0] == runs[1]
+
+
+def test_fit_trains_an_unhashable_model() -> None:
+    """A dataclass model (no hash): trained by default as with compile=False."""
+
+    @dataclasses.dataclass
+    class Model:
+        mlp: Any
+
+        def __call__(self, x: Any) -> Any:
+            return self.mlp(x)
+
+        def parameters(self) -> list[Value]:
+            return self.mlp.parameters()
+
+    _same_as_interpreted(CountingLoss(), Model(nn.MLP(2, [4, 1], seed=0)), 5)
+    _same_as_interpreted(
+        CountingLoss(), Model(nn.MLP(2, [4, 1], seed=0)), nn.train.AUTO_COMPILE_STEPS, 2
+    )
 
 
 def test_fit_auto_records_the_step_again_in_each_call() -> None:
@@ -570,21 +672,34 @@ def test_fit_auto_records_the_step_again_in_each_call() -> None:
         losses_seen = []
         for scale in (1.0, 3.0):  # noqa: B007 (the loss reads scale)
             history = nn.fit(
-                model, scaled, optimizer, (X, y), epochs=20, seed=0, progress=False, compile=compile
-            )
+                model, scaled, optimizer, (X, y), epochs=nn.train.AUTO_COMPILE_STEPS, seed=0,
+                progress=False, compile=compile,
+            )  # fmt: skip
             losses_seen += history.loss
         return losses_seen
 
     assert train("auto") == pytest.approx(train(False), rel=1e-12)
 
 
-@pytest.mark.parametrize("value", ["yes", 1, None, "Auto"])
-def test_fit_refuses_a_compile_that_is_not_true_false_or_auto(value: Any) -> None:
+@pytest.mark.parametrize(
+    ("value", "error"),
+    [("yes", ValueError), ("Auto", ValueError), (1, TypeError), (None, TypeError)],
+)
+def test_fit_refuses_a_compile_that_is_not_true_false_or_auto(value: Any, error: type) -> None:
     model = nn.MLP(2, [4, 1], seed=0)
     before = [p.data for p in model.parameters()]
-    with pytest.raises(ValueError, match=r'compile must be True, False or "auto", got'):
+    with pytest.raises(error, match=r'compile must be True, False or "auto", got'):
         _fit_counting(CountingLoss(), 1, compile=value, model=model)
     assert [p.data for p in model.parameters()] == before
+
+
+def test_train_step_takes_compile_true_or_false_only() -> None:
+    model = nn.MLP(2, [4, 1], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+    with pytest.raises(
+        TypeError, match=r'compile must be True or False, got \'auto\' \("auto" is fit'
+    ):
+        nn.train_step(model, losses.mse, optimizer, [[1.0, 2.0]], [1.0], compile="auto")  # type: ignore[arg-type]
 
 
 def test_fit_with_compile_true_refuses_what_cannot_be_compiled() -> None:
