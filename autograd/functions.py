@@ -15,6 +15,11 @@
 ``if`` would pick one branch for a whole array, and could not be written out as a formula. A
 comparison of two Values compares their data and gives a plain bool, so the same rule also runs
 on Values.
+
+``relu``, ``leaky_relu``, ``maximum`` and ``reciprocal`` are written with ``where`` and arithmetic,
+which already work on all four kinds of input (on a Value, ``where`` picks one of its branches:
+the input itself or a number, not a new gate); the first three take a shortcut on floats, where
+they run in every forward pass.
 """
 
 from __future__ import annotations
@@ -139,6 +144,32 @@ def abs(x: Any) -> Any:  # noqa: A001 (the function's name)
     return x.__abs__()
 
 
+def reciprocal(x: Any) -> Any:
+    """1 / x."""
+    return 1.0 / x
+
+
+def relu(x: Any) -> Any:
+    """max(x, 0): x where x > 0, else 0."""
+    if type(x) is float:
+        return x if x > 0.0 else 0.0
+    return where(x > 0.0, x, 0.0)
+
+
+def leaky_relu(x: Any, slope: Any) -> Any:
+    """x where x > 0, else slope * x."""
+    if type(x) is float and type(slope) is float:
+        return x if x > 0.0 else slope * x
+    return where(x > 0.0, x, slope * x)
+
+
+def maximum(x: Any, y: Any) -> Any:
+    """The larger of x and y (x where they are equal)."""
+    if type(x) is float and type(y) is float:
+        return x if x >= y else y
+    return where(x >= y, x, y)
+
+
 def where(condition: Any, a: Any, b: Any) -> Any:
     """``a`` where ``condition`` holds, else ``b``: on a bool (from comparing floats or Values),
     elementwise on a numpy array of bools, or as a symbol's ``where``."""
@@ -156,8 +187,12 @@ __all__ = [
     "abs",
     "cos",
     "exp",
+    "leaky_relu",
     "log",
+    "maximum",
     "power",
+    "reciprocal",
+    "relu",
     "sigmoid",
     "sin",
     "softplus",

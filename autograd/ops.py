@@ -75,7 +75,7 @@ def pow(x: Any, y: Any) -> tuple[Any, Any, Any]:
 def max(x: Any, y: Any) -> tuple[Any, Any, Any]:
     """max(x, y).  The larger input gets the whole gradient (max routes it); a tie splits it."""
     return (
-        fn.where(x >= y, x, y),
+        fn.maximum(x, y),
         fn.where(x > y, 1.0, fn.where(x < y, 0.0, 0.5)),
         fn.where(y > x, 1.0, fn.where(y < x, 0.0, 0.5)),
     )
@@ -94,7 +94,7 @@ def log(x: Any) -> tuple[Any, Any]:
 
 def reciprocal(x: Any) -> tuple[Any, Any]:
     """1/x.  d/dx = -1/x^2 = -out^2."""
-    out = 1.0 / x
+    out = fn.reciprocal(x)
     return out, -out * out
 
 
@@ -105,14 +105,14 @@ def sqrt(x: Any) -> tuple[Any, Any]:
 
 def relu(x: Any) -> tuple[Any, Any]:
     """max(x, 0).  d/dx = 1 where x > 0, else 0 (the gate is off)."""
-    return fn.where(x > 0.0, x, 0.0), fn.where(x > 0.0, 1.0, 0.0)
+    return fn.relu(x), fn.where(x > 0.0, 1.0, 0.0)
 
 
 def leaky_relu(x: Any, slope: Any) -> tuple[Any, Any, Any]:
     """x where x > 0, else slope x.  d/dx = 1 where x > 0, else slope; d/dslope = 0 where
     x > 0, else x (a slope that is a Value is learned)."""
     return (
-        fn.where(x > 0.0, x, slope * x),
+        fn.leaky_relu(x, slope),
         fn.where(x > 0.0, 1.0, slope),
         fn.where(x > 0.0, 0.0, x),
     )
