@@ -253,10 +253,10 @@ def _compute(
 
 
 def _call(op: Op, args: list[Any]) -> Any:
-    """A gate called by name: on Values its Value method; on plain numbers its rule's output."""
+    """A gate called by name: on Values its Value method; on plain numbers its output alone."""
     if any(isinstance(a, Value) for a in args):
         return apply(op, *args)
-    return op.rule(*args)[0]
+    return op.function(*args)
 
 
 def parse(text: str) -> Expression:

@@ -16,10 +16,15 @@ The rules are written with ordinary arithmetic and the functions of :mod:`autogr
 * on numpy arrays: :func:`autograd.compile` replays a recorded graph on a whole batch;
 * on symbols: :mod:`autograd.formula` writes a rule out as text, for captions and compiled code.
 
+A rule computes its output with one function (``x * y`` is ``operator.mul(x, y)``, tanh's output
+is ``fn.tanh(x)``), and the op table keeps that function beside the rule (``Op.function``), to
+compute the output alone where no local derivative is needed.
+
 Every consumer reads these rules through the op table: Value's methods (``MUL.rule(x, y)``),
 ``gradients(create_graph=True)``, ``jvp``, compile, the stepper's captions, the command line's
 whitelist and ``autograd.testing``'s strategies (:data:`OPS`). Adding a gate means adding its rule
-and its :class:`Op` here, plus a test.
+and its :class:`Op` here (with the function of its output, in :mod:`autograd.functions` if it is
+new), plus a test.
 
 Kinks get a documented subgradient: ``max`` with equal inputs splits the gradient 0.5/0.5 (as
 ``torch.maximum``, and what central differences measure); ``relu``, ``leaky_relu`` and ``abs``
@@ -30,6 +35,7 @@ is an input like any other; its local derivative is computed and never used.
 from __future__ import annotations
 
 import numbers
+import operator
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -158,8 +164,9 @@ class Op:
     """One gate of the op table.
 
     ``name`` is how code, the command line and error messages call it; ``symbol`` what a diagram
-    draws in the gate; ``rule`` its rule; ``arity`` how many inputs it takes. ``operator`` is the
-    Python operator that makes it (``"*"``), if any; a gate without one is a function:
+    draws in the gate; ``rule`` its rule; ``function`` the function the rule computes its output
+    with (the output alone); ``arity`` how many inputs it takes. ``operator``
+    is the Python operator that makes it (``"*"``), if any; a gate without one is a function:
     ``x.tanh()``, or ``tanh(x)`` on the command line. ``note`` says in words what the gate does
     to the gradient (for captions). ``domain`` is where it is defined (``"x > 0"``); ``kink`` is
     where a gate with a kink has one (``"x = 0"``, ``"x = y"``), empty for smooth gates.
@@ -168,6 +175,7 @@ class Op:
     name: str
     symbol: str
     rule: Rule
+    function: Callable[..., Any]
     arity: int
     operator: str | None = None
     note: str = ""
@@ -178,26 +186,28 @@ class Op:
         return f"Op({self.name!r})"
 
 
-LEAF = Op("leaf", "", lambda: (), 0)
-CONSTANT = Op("constant", "", lambda: (), 0)
+LEAF = Op("leaf", "", lambda: (), lambda: None, 0)
+CONSTANT = Op("constant", "", lambda: (), lambda: None, 0)
 
-ADD = Op("add", "+", add, 2, "+", "add distributes the gradient")
-MUL = Op("mul", "*", mul, 2, "*", "mul switches the inputs")
-DIV = Op("div", "/", div, 2, "/", domain="y != 0")
-POW = Op("pow", "**", pow, 2, "**", domain="x >= 0 for a fractional exponent")
-MAX = Op("max", "max", max, 2, note="max routes the gradient", kink="x = y")
-EXP = Op("exp", "exp", exp, 1)
-LOG = Op("log", "log", log, 1, domain="x > 0")
-RECIPROCAL = Op("reciprocal", "1/x", reciprocal, 1, domain="x != 0")
-SQRT = Op("sqrt", "√", sqrt, 1, domain="x >= 0")
-RELU = Op("relu", "relu", relu, 1, note="relu passes the gradient where x > 0", kink="x = 0")
-LEAKY_RELU = Op("leaky_relu", "leaky", leaky_relu, 2, kink="x = 0")
-SIGMOID = Op("sigmoid", "σ", sigmoid, 1)
-TANH = Op("tanh", "tanh", tanh, 1)
-SOFTPLUS = Op("softplus", "softplus", softplus, 1)
-SIN = Op("sin", "sin", sin, 1)
-COS = Op("cos", "cos", cos, 1)
-ABS = Op("abs", "abs", abs, 1, kink="x = 0")
+ADD = Op("add", "+", add, operator.add, 2, "+", "add distributes the gradient")
+MUL = Op("mul", "*", mul, operator.mul, 2, "*", "mul switches the inputs")
+DIV = Op("div", "/", div, operator.truediv, 2, "/", domain="y != 0")
+POW = Op("pow", "**", pow, fn.power, 2, "**", domain="x >= 0 for a fractional exponent")
+MAX = Op("max", "max", max, fn.maximum, 2, note="max routes the gradient", kink="x = y")
+EXP = Op("exp", "exp", exp, fn.exp, 1)
+LOG = Op("log", "log", log, fn.log, 1, domain="x > 0")
+RECIPROCAL = Op("reciprocal", "1/x", reciprocal, fn.reciprocal, 1, domain="x != 0")
+SQRT = Op("sqrt", "√", sqrt, fn.sqrt, 1, domain="x >= 0")
+RELU = Op(
+    "relu", "relu", relu, fn.relu, 1, note="relu passes the gradient where x > 0", kink="x = 0"
+)
+LEAKY_RELU = Op("leaky_relu", "leaky", leaky_relu, fn.leaky_relu, 2, kink="x = 0")
+SIGMOID = Op("sigmoid", "σ", sigmoid, fn.sigmoid, 1)
+TANH = Op("tanh", "tanh", tanh, fn.tanh, 1)
+SOFTPLUS = Op("softplus", "softplus", softplus, fn.softplus, 1)
+SIN = Op("sin", "sin", sin, fn.sin, 1)
+COS = Op("cos", "cos", cos, fn.cos, 1)
+ABS = Op("abs", "abs", abs, fn.abs, 1, kink="x = 0")
 
 OPS: dict[str, Op] = {
     op.name: op

@@ -124,7 +124,7 @@ def test_a_rule_that_branches_on_its_input_is_refused() -> None:
     def branching(x: Any) -> tuple[Any, Any]:
         return (x, 1.0) if x > 0 else (0.0, 0.0)
 
-    op = ops.Op("branching", "b", branching, 1)
+    op = ops.Op("branching", "b", branching, lambda x: x if x > 0 else 0.0, 1)
     with pytest.raises(TypeError, match="where"):
         symbolic(op, [name("x")])
 
