@@ -17,8 +17,9 @@ The rules are written with ordinary arithmetic and the functions of :mod:`autogr
 * on symbols: :mod:`autograd.formula` writes a rule out as text, for captions and compiled code.
 
 A rule computes its output with one function (``x * y`` is ``operator.mul(x, y)``, tanh's output
-is ``fn.tanh(x)``), and the op table keeps that function beside the rule (``Op.function``), to
-compute the output alone where no local derivative is needed.
+is ``fn.tanh(x)``), and the op table keeps that function beside the rule (``Op.function``): inside
+``no_grad()``, where nothing is kept for backward, a gate computes its output alone, and no local
+derivative.
 
 Every consumer reads these rules through the op table: Value's methods (``MUL.rule(x, y)``),
 ``gradients(create_graph=True)``, ``jvp``, compile, the stepper's captions, the command line's
@@ -165,7 +166,7 @@ class Op:
 
     ``name`` is how code, the command line and error messages call it; ``symbol`` what a diagram
     draws in the gate; ``rule`` its rule; ``function`` the function the rule computes its output
-    with (the output alone); ``arity`` how many inputs it takes. ``operator``
+    with (the output alone, for ``no_grad()``); ``arity`` how many inputs it takes. ``operator``
     is the Python operator that makes it (``"*"``), if any; a gate without one is a function:
     ``x.tanh()``, or ``tanh(x)`` on the command line. ``note`` says in words what the gate does
     to the gradient (for captions). ``domain`` is where it is defined (``"x > 0"``); ``kink`` is

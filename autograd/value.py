@@ -11,7 +11,9 @@ and builds a node that remembers both (:func:`_node`)::
 
 Backward is then ``input.grad += local * node.grad`` for every edge, from the output back (see
 :mod:`autograd.graph`). A node holds no closure and no reference to the nodes built from it, so a
-graph has no reference cycles: it is freed the moment its last reference goes.
+graph has no reference cycles: it is freed the moment its last reference goes. Inside
+``no_grad()`` no rule runs: a gate computes its output alone (``op.function``), as a new leaf
+(:func:`_output`).
 
 A node has at most two inputs, so they sit in two slots (``_x``, ``_y``) beside their local
 derivatives (``_local_x``, ``_local_y``) instead of in tuples: a node and its float take 144
@@ -67,9 +69,8 @@ def _node(op: Op, result: tuple[Any, ...], x: Value, y: Value | None = None) -> 
     """The output node of gate ``op`` on ``x`` (and ``y``): ``result`` is what the op's rule
     returned, the output and the local derivative with respect to each input.
 
-    The node keeps its inputs and their local derivatives for backward; inside ``no_grad()`` the
-    result is a new leaf instead. An output that is not a finite number (an overflow) is an error
-    naming the gate.
+    The node keeps its inputs and their local derivatives for backward. An output that is not a
+    finite number (an overflow) is an error naming the gate.
     """
     if y is None:
         out, local_x = result
@@ -78,8 +79,6 @@ def _node(op: Op, result: tuple[Any, ...], x: Value, y: Value | None = None) -> 
         out, local_x, local_y = result
     if not isfinite(out):
         raise _not_finite(op, x, y, out)
-    if not recording():
-        return Value(out)
     node = _new(Value)
     node.data = out
     node.grad = 0.0
@@ -97,6 +96,16 @@ def _node(op: Op, result: tuple[Any, ...], x: Value, y: Value | None = None) -> 
     if y is not None and y._x is not None:
         y._uses += 1
     return node
+
+
+def _output(op: Op, x: Value, y: Value | None = None) -> Value:
+    """What gate ``op`` gives on ``x`` (and ``y``) inside ``no_grad()``: its output alone, in a
+    new leaf. Nothing is kept for backward, so no local derivative is computed: ``op.function``
+    runs, not the rule. An output that is not a finite number is the same error as in a node."""
+    out = op.function(x.data) if y is None else op.function(x.data, y.data)
+    if not isfinite(out):
+        raise _not_finite(op, x, y, out)
+    return Value(out)
 
 
 def constant(c: Operand) -> Value:
@@ -191,19 +200,26 @@ class Value:
         self._hooks = None
 
     # -- gates: each runs its op's rule (autograd/ops.py) on the data and keeps the result ------
+    # (inside no_grad() nothing is kept, so no rule runs: _output computes the output alone)
 
     def __add__(self, other: Operand) -> Value:
         other = other if type(other) is Value else constant(other)
+        if not recording():
+            return _output(ADD, self, other)
         return _node(ADD, ADD.rule(self.data, other.data), self, other)
 
     def __mul__(self, other: Operand) -> Value:
         other = other if type(other) is Value else constant(other)
+        if not recording():
+            return _output(MUL, self, other)
         return _node(MUL, MUL.rule(self.data, other.data), self, other)
 
     def __truediv__(self, other: Operand) -> Value:
         other = other if type(other) is Value else constant(other)
         if other.data == 0.0:
             raise ZeroDivisionError(f"{self.data!r} / 0.0: division by zero")
+        if not recording():
+            return _output(DIV, self, other)
         return _node(DIV, DIV.rule(self.data, other.data), self, other)
 
     def __pow__(self, exponent: Operand) -> Value:
@@ -215,49 +231,77 @@ class Value:
                 "respect to the exponent (x^y log x needs x > 0); use a number exponent, or "
                 "keep the base positive"
             )
+        if not recording():
+            return _output(POW, self, exponent)
         return _node(POW, POW.rule(self.data, exponent.data), self, exponent)
 
     def max(self, other: Operand) -> Value:
         other = other if type(other) is Value else constant(other)
+        if not recording():
+            return _output(MAX, self, other)
         return _node(MAX, MAX.rule(self.data, other.data), self, other)
 
     def leaky_relu(self, slope: Operand = 0.01) -> Value:
         slope = slope if type(slope) is Value else constant(slope)  # a Value slope is learned
+        if not recording():
+            return _output(LEAKY_RELU, self, slope)
         return _node(LEAKY_RELU, LEAKY_RELU.rule(self.data, slope.data), self, slope)
 
     def exp(self) -> Value:
+        if not recording():
+            return _output(EXP, self)
         return _node(EXP, EXP.rule(self.data), self)
 
     def log(self) -> Value:
+        if not recording():
+            return _output(LOG, self)
         return _node(LOG, LOG.rule(self.data), self)
 
     def reciprocal(self) -> Value:
         if self.data == 0.0:
             raise ZeroDivisionError("1/x at x = 0.0: division by zero")
+        if not recording():
+            return _output(RECIPROCAL, self)
         return _node(RECIPROCAL, RECIPROCAL.rule(self.data), self)
 
     def sqrt(self) -> Value:
+        if not recording():
+            return _output(SQRT, self)
         return _node(SQRT, SQRT.rule(self.data), self)
 
     def relu(self) -> Value:
+        if not recording():
+            return _output(RELU, self)
         return _node(RELU, RELU.rule(self.data), self)
 
     def sigmoid(self) -> Value:
+        if not recording():
+            return _output(SIGMOID, self)
         return _node(SIGMOID, SIGMOID.rule(self.data), self)
 
     def tanh(self) -> Value:
+        if not recording():
+            return _output(TANH, self)
         return _node(TANH, TANH.rule(self.data), self)
 
     def softplus(self) -> Value:
+        if not recording():
+            return _output(SOFTPLUS, self)
         return _node(SOFTPLUS, SOFTPLUS.rule(self.data), self)
 
     def sin(self) -> Value:
+        if not recording():
+            return _output(SIN, self)
         return _node(SIN, SIN.rule(self.data), self)
 
     def cos(self) -> Value:
+        if not recording():
+            return _output(COS, self)
         return _node(COS, COS.rule(self.data), self)
 
     def abs(self) -> Value:
+        if not recording():
+            return _output(ABS, self)
         return _node(ABS, ABS.rule(self.data), self)
 
     def __abs__(self) -> Value:

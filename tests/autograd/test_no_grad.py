@@ -3,7 +3,8 @@ computes the output with, and no rule, so no local derivative."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -11,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, functions, ops
+from autograd import Value, functions, maximum, no_grad, ops, weighted_sum
 from autograd.testing import gate_inputs
+from autograd.value import apply
 
 SETTINGS = settings(max_examples=60, deadline=None)
 OPS = list(ops.OPS.values())
@@ -61,6 +63,111 @@ def test_the_function_of_every_op_gives_its_rules_output_on_arrays(
     out = op.function(*columns)
     assert isinstance(out, np.ndarray)
     assert np.array_equal(out, op.rule(*columns)[0])
+
+
+# -- no rule runs inside no_grad() -----------------------------------------------------------------
+
+
+@contextmanager
+def counting(op: ops.Op) -> Iterator[list[int]]:
+    """The op's own rule, counting its calls (calls[0]) while the block runs."""
+    own = op.rule
+    calls = [0]
+
+    def counted(*xs: Any) -> Any:
+        calls[0] += 1
+        return own(*xs)
+
+    with ops.override(op, counted):
+        calls[0] = 0  # override tried the rule once
+        yield calls
+
+
+@pytest.mark.parametrize("op", OPS, ids=NAMES)
+@SETTINGS
+@given(data=st.data())
+def test_inside_no_grad_every_gate_runs_no_rule_and_gives_the_recorded_output(
+    op: ops.Op, data: st.DataObject
+) -> None:
+    xs = data.draw(gate_inputs(op), label="inputs")
+    recorded = apply(op, *[Value(x) for x in xs])
+    with counting(op) as calls:
+        with no_grad():
+            out = apply(op, *[Value(x) for x in xs])
+        assert calls[0] == 0
+        assert out.is_leaf and out.parents == () and out.local_grads == ()
+        assert repr(out.data) == repr(recorded.data)
+        apply(op, *[Value(x) for x in xs])  # recording: the counted rule runs
+        assert calls[0] == 1
+
+
+def _refuse(*xs: Any) -> Any:
+    raise AssertionError("a rule ran inside no_grad()")
+
+
+EXPRESSIONS: list[Callable[[Value, Value], Value]] = [
+    lambda x, y: x + y,
+    lambda x, y: x * y,
+    lambda x, y: x / y,
+    lambda x, y: x**y,
+    lambda x, y: x.max(y),
+    lambda x, y: x.leaky_relu(y),
+    lambda x, y: -x - y + 2,
+    lambda x, y: 3 - x * 2,
+    lambda x, y: 1 / x + 2 / y,
+    lambda x, y: 2**x + x**0.5,
+    lambda x, y: abs(x - 3 * y),
+    lambda x, y: maximum(1.0, x) + maximum(x, 2.0),
+    lambda x, y: weighted_sum(0.5, [x, y], [y, 2.0]),
+    lambda x, y: x.exp() + x.log() + x.reciprocal() + x.sqrt() + x.relu(),
+    lambda x, y: x.sigmoid() + x.tanh() + x.softplus() + x.sin() + x.cos() + x.leaky_relu(),
+    lambda x, y: Value(0.0) ** 0.5 + Value(0.0).sqrt(),  # derivatives infinite: never computed
+]
+
+
+@pytest.mark.parametrize("expression", EXPRESSIONS)
+def test_no_rule_of_any_op_runs_inside_no_grad(
+    expression: Callable[[Value, Value], Value], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every gate method and the operators built on them: with every rule made to fail, the
+    expression still computes, and gives the recorded result."""
+    recorded = expression(Value(1.5), Value(0.25)).data
+    for op in OPS:
+        monkeypatch.setattr(op, "rule", _refuse)
+    with no_grad():
+        out = expression(Value(1.5), Value(0.25))
+    assert out.is_leaf and repr(out.data) == repr(recorded)
+    with pytest.raises(AssertionError, match="a rule ran"):
+        expression(Value(1.5), Value(0.25))  # recording: a rule runs
+
+
+def test_zero_to_a_fractional_power_is_zero_inside_no_grad() -> None:
+    with no_grad():
+        assert repr((Value(0.0) ** 0.5).data) == "0.0"
+
+
+ERRORS: list[Callable[[], Value]] = [
+    lambda: Value(1e200) * 1e200,
+    lambda: Value(1e300) ** 2,
+    lambda: Value(-8.0) ** (1 / 3),
+    lambda: Value(-8.0) ** Value(2.0),
+    lambda: Value(1.0) / 0,
+    lambda: Value(1.0) / Value(0.0),
+    lambda: 1 / Value(0.0),
+    lambda: Value(0.0) ** -1,
+    lambda: Value(710.0).exp(),
+    lambda: Value(0.0).log(),
+    lambda: Value(-1.0).sqrt(),
+    lambda: Value(1e308).max(1.0) * 10,
+]
+
+
+@pytest.mark.parametrize("make", ERRORS)
+def test_errors_are_the_same_inside_no_grad(make: Callable[[], Value]) -> None:
+    outside = outcome(make)
+    assert "Error" in outside
+    with no_grad():
+        assert outcome(make) == outside
 
 
 def test_the_new_functions_work_on_floats_values_and_arrays() -> None:
