@@ -223,6 +223,10 @@ def override(op: Op, rule: Rule) -> Iterator[Op]:
     """Use ``rule`` for ``op`` inside the block, everywhere (forward, higher order, compile,
     captions), then restore the op's own rule, also on error.
 
+    An override changes the local derivatives, never the output: the rule must compute the
+    output as the op does (with ``op.function``), because inside ``no_grad()`` a gate runs
+    ``op.function`` alone and no rule at all.
+
     Made for demonstrations such as a deliberately wrong derivative that a gradient check
     catches (notebook 06)::
 
@@ -235,7 +239,8 @@ def override(op: Op, rule: Rule) -> Iterator[Op]:
 
     The change is process-wide while the block runs (every thread sees it). The rule is tried
     once first, at 0.5 for each input (inside every gate's domain): it must return a tuple of
-    arity + 1 numbers, or override raises a TypeError and changes nothing.
+    arity + 1 numbers whose first is the op's own output there, or override raises a TypeError
+    and changes nothing.
     """
     if not isinstance(op, Op) or op.arity == 0:
         raise TypeError(f"override needs a gate of the op table such as ops.TANH, got {op!r}")
@@ -250,6 +255,14 @@ def override(op: Op, rule: Rule) -> Iterator[Op]:
             f"override(ops.{op.name.upper()}, {name}): the rule must return a tuple of "
             f"{op.arity + 1} numbers, the output and d out/d x for each input, but "
             f"{name}({', '.join(map(str, sample))}) returned {brief(result)}"
+        )
+    expected = op.function(*sample)
+    if result[0] != expected:
+        raise TypeError(
+            f"override(ops.{op.name.upper()}, {name}): an override changes the local derivatives, "
+            f"not the output, but {name}({', '.join(map(str, sample))}) gives the output "
+            f"{result[0]!r} where {op.name} gives {expected!r}; compute the output with "
+            f"ops.{op.name.upper()}.function"
         )
     original = op.rule
     op.rule = rule

@@ -170,6 +170,39 @@ def test_errors_are_the_same_inside_no_grad(make: Callable[[], Value]) -> None:
         assert outcome(make) == outside
 
 
+# -- ops.override changes the local derivatives, never the output ----------------------------------
+
+
+def _doubled_tanh(x: Any) -> tuple[Any, Any]:
+    t = functions.tanh(x)
+    return 2.0 * t, 1.0 - t * t  # another output
+
+
+def test_override_refuses_a_rule_with_another_output() -> None:
+    """Inside no_grad() the op's function gives the output, so a rule may not change it."""
+    message = (
+        r"override\(ops.TANH, _doubled_tanh\): an override changes the local derivatives, not "
+        r"the output, but _doubled_tanh\(0.5\) gives the output 0.92.* where tanh gives 0.46.*; "
+        r"compute the output with ops.TANH.function"
+    )
+    with pytest.raises(TypeError, match=message), ops.override(ops.TANH, _doubled_tanh):
+        pytest.fail("the block must not run")
+    assert ops.TANH.rule is ops.tanh
+
+
+def test_inside_an_override_no_grad_gives_the_output_of_the_rule() -> None:
+    def wrong_tanh(x: Any) -> tuple[Any, Any]:
+        t = functions.tanh(x)
+        return t, 1.0 - t
+
+    with ops.override(ops.TANH, wrong_tanh):
+        recorded = Value(0.8).tanh()
+        with no_grad():
+            quiet = Value(0.8).tanh()
+    assert recorded.local_grads == (1.0 - recorded.data,)
+    assert quiet.data == recorded.data and quiet.is_leaf
+
+
 def test_the_new_functions_work_on_floats_values_and_arrays() -> None:
     """relu, leaky_relu, maximum, reciprocal: on a Value ``where`` picks a branch (the input or
     a number), so the value and its gradient are right."""
