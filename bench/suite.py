@@ -12,6 +12,7 @@ from bench.cases import COLLECTOR, Engine
 from bench.memory import footprint
 from bench.report import BASELINE, Results, Row, Target, gc_description, machine
 from bench.timing import Run, Stats, interleaved
+from nn.train import AUTO_COMPILE_STEPS
 
 GC_OFF = "chain, gc off"
 COMPILED = "compiled (chainrule only)"
@@ -144,7 +145,8 @@ def run(plan: Plan, progress: Callable[[str], None] = lambda message: None) -> R
     results.notes.append(
         "moons/mlp steps: chainrule interprets a step as nn.train_step does (compile=False: the "
         "cyclic collector paused for the step, the graph dropped inside it; chainrule graphs have "
-        "no cycles; nn.fit compiles a run of 20 steps or more, see 'moons step, compiled'); "
+        f"no cycles; nn.fit compiles a batch size that runs {AUTO_COMPILE_STEPS} steps or more, "
+        "see 'moons step, compiled'); "
         "'moons, gc on' runs it with the "
         "collector on; micrograd runs as its demo does"
         + (
