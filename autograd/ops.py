@@ -238,38 +238,49 @@ def override(op: Op, rule: Rule) -> Iterator[Op]:
             gradcheck(lambda x: x.tanh(), 0.5)     # raises GradcheckError
 
     The change is process-wide while the block runs (every thread sees it). The rule is tried
-    once first, at 0.5 for each input (inside every gate's domain): it must return a tuple of
-    arity + 1 numbers whose first is the op's own output there, or override raises a TypeError
-    and changes nothing.
+    first at a few points (:func:`_samples`: both sides of a kink, both orders of two inputs):
+    it must return a tuple of arity + 1 numbers whose first is the op's own output there, or
+    override raises a TypeError and changes nothing.
     """
     if not isinstance(op, Op) or op.arity == 0:
         raise TypeError(f"override needs a gate of the op table such as ops.TANH, got {op!r}")
     if not callable(rule):
         raise TypeError(f"override needs a rule (a function), got {type(rule).__name__}")
     name = getattr(rule, "__name__", "rule")
-    sample = [0.5] * op.arity  # inside the domain of every gate of the table
-    result = rule(*sample)
-    well_formed = isinstance(result, tuple) and len(result) == op.arity + 1
-    if not well_formed or not all(isinstance(r, numbers.Real) for r in result):
-        raise TypeError(
-            f"override(ops.{op.name.upper()}, {name}): the rule must return a tuple of "
-            f"{op.arity + 1} numbers, the output and d out/d x for each input, but "
-            f"{name}({', '.join(map(str, sample))}) returned {brief(result)}"
-        )
-    expected = op.function(*sample)
-    if result[0] != expected:
-        raise TypeError(
-            f"override(ops.{op.name.upper()}, {name}): an override changes the local derivatives, "
-            f"not the output, but {name}({', '.join(map(str, sample))}) gives the output "
-            f"{result[0]!r} where {op.name} gives {expected!r}; compute the output with "
-            f"ops.{op.name.upper()}.function"
-        )
+    for sample in _samples(op):
+        called = f"{name}({', '.join(map(str, sample))})"
+        result = rule(*sample)
+        well_formed = isinstance(result, tuple) and len(result) == op.arity + 1
+        if not well_formed or not all(isinstance(r, numbers.Real) for r in result):
+            raise TypeError(
+                f"override(ops.{op.name.upper()}, {name}): the rule must return a tuple of "
+                f"{op.arity + 1} numbers, the output and d out/d x for each input, but "
+                f"{called} returned {brief(result)}"
+            )
+        expected = op.function(*sample)
+        if result[0] != expected:
+            raise TypeError(
+                f"override(ops.{op.name.upper()}, {name}): an override changes the local "
+                f"derivatives, not the output, but {called} gives the output {result[0]!r} where "
+                f"{op.name} gives {expected!r}; compute the output with "
+                f"ops.{op.name.upper()}.function"
+            )
     original = op.rule
     op.rule = rule
     try:
         yield op
     finally:
         op.rule = original
+
+
+def _samples(op: Op) -> list[tuple[float, ...]]:
+    """Where :func:`override` tries a rule: inside every gate's domain, on both sides of the
+    kinks at 0 (relu, abs, leaky_relu) for a gate defined there, and with two inputs in both
+    orders (max)."""
+    points = [(0.5, 0.25), (0.25, 0.5)]
+    if not op.domain:  # defined for negative inputs too
+        points += [(-0.5, 0.25), (0.25, -0.5)]
+    return [point[: op.arity] for point in points]
 
 
 def format_number(c: float) -> str:

@@ -190,6 +190,27 @@ def test_override_refuses_a_rule_with_another_output() -> None:
     assert ops.TANH.rule is ops.tanh
 
 
+@pytest.mark.parametrize(
+    ("op", "rule", "where"),
+    [
+        (ops.MAX, lambda x, y: (functions.where(x <= y, x, y), 0.5, 0.5), r"\(0.5, 0.25\)"),
+        (ops.RELU, lambda x: (x, 1.0), r"\(-0.5\)"),
+        (ops.ABS, lambda x: (x, 1.0), r"\(-0.5\)"),
+    ],
+    ids=["min for max", "identity for relu", "identity for abs"],
+)
+def test_override_tries_the_rule_on_both_sides_of_a_kink(op: Any, rule: Any, where: str) -> None:
+    """A wrong output that is right at 0.5 (a tie of max, the identity branch of relu) is
+    found at another point, and nothing is swapped."""
+    original = op.rule
+    with (
+        pytest.raises(TypeError, match=rf"<lambda>{where} gives the output"),
+        ops.override(op, rule),
+    ):
+        pytest.fail("the block must not run")
+    assert op.rule is original
+
+
 def test_inside_an_override_no_grad_gives_the_output_of_the_rule() -> None:
     def wrong_tanh(x: Any) -> tuple[Any, Any]:
         t = functions.tanh(x)
