@@ -164,7 +164,9 @@ def leaky_relu(x: Any, slope: Any) -> Any:
 
 
 def maximum(x: Any, y: Any) -> Any:
-    """The larger of x and y (x where they are equal)."""
+    """The larger of x and y (x where they are equal): the output of the max gate, for its rule.
+    On Values it picks one of them and builds no gate; :func:`autograd.maximum` builds the gate,
+    whose tie splits the gradient 0.5/0.5."""
     if type(x) is float and type(y) is float:
         return x if x >= y else y
     return where(x >= y, x, y)

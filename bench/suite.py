@@ -337,7 +337,7 @@ def check_targets(results: Results) -> list[Target]:
     micrograd = _median(moons, "micrograd")
     for case, target, factor in (
         # nn.fit compiles micrograd's demo (100 full-batch steps): its step is the compiled one
-        (COMPILED_STEP, "moons step as nn.fit runs micrograd's demo (compiled)", 20.0),
+        (COMPILED_STEP, "moons step as nn.fit runs micrograd's demo (compiled, replayed)", 20.0),
         (COMPILED_STEP, COMPILED_STEP, 150.0),
         (VECTORIZED_STEP, VECTORIZED_STEP, 1000.0),
     ):

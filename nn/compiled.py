@@ -16,7 +16,6 @@ every label before its first step).
 
 from __future__ import annotations
 
-import contextlib
 import math
 import weakref
 from collections.abc import Callable
@@ -36,23 +35,33 @@ _MODULES: weakref.WeakKeyDictionary[Any, list[Any]] = weakref.WeakKeyDictionary(
 """For each model, its modules (found once: walking a model takes milliseconds)."""
 
 
-def _modules(model: Any) -> list[Any]:
-    """The model's modules (none for a plain function), found once per model where it can be
-    kept weakly."""
+def _walk(model: Any) -> list[Any]:
+    """The model's modules (none for a plain function)."""
+    return model.modules() if hasattr(model, "modules") else []
+
+
+def keepable(model: Any) -> bool:
+    """Whether compiled steps can be kept with the model (it is hashable and can be referred to
+    weakly, as an nn.Module or a function is)."""
     try:
-        modules = _MODULES.get(model)
-    except TypeError:  # unhashable (a dataclass): walk it every time
-        modules = None
-    if modules is None:
-        modules = model.modules() if hasattr(model, "modules") else []
-        with contextlib.suppress(TypeError):  # not weakly referable: walked every time
-            _MODULES[model] = modules
-    return modules
+        weakref.ref(model)
+        hash(model)
+    except TypeError:
+        return False
+    return True
 
 
 def check_replayable(model: Any) -> None:
-    """A ValueError if one of the model's modules draws something new on every call."""
-    for module in _modules(model):
+    """A ValueError if one of the model's modules draws something new on every call. Called on
+    every step of ``train_step(..., compile=True)``, so the modules of a model are found once and
+    kept (walking a model takes milliseconds)."""
+    if keepable(model):
+        modules = _MODULES.get(model)
+        if modules is None:
+            modules = _MODULES[model] = _walk(model)
+    else:
+        modules = _walk(model)
+    for module in modules:
         if not module.replayable():
             raise ValueError(
                 f"{type(module).__name__} draws something new on every call (in training, a "
@@ -63,10 +72,10 @@ def check_replayable(model: Any) -> None:
 
 def compilable(model: Any) -> bool:
     """Whether none of the model's modules draws something new on every call (dropout in
-    training), as far as its ``modules()`` show (walked afresh). Recording the step may still
-    find that it cannot be compiled."""
-    modules = model.modules() if hasattr(model, "modules") else []
-    return all(module.replayable() for module in modules)
+    training), as far as its ``modules()`` show, walked afresh (once per call of ``fit``: a
+    module may have been added since the last). Recording the step may still find that it
+    cannot be compiled."""
+    return all(module.replayable() for module in _walk(model))
 
 
 def _step(model: Any, loss: Callable[..., Any], inputs: Any, targets: Any) -> Callable[..., Any]:
@@ -103,14 +112,13 @@ def program(
     """The compiled step for this model, loss and batch shape (made on first use), kept in
     ``programs``, or by default with the model."""
     if programs is None:
-        try:
-            programs = _PROGRAMS.setdefault(model, {})
-        except TypeError:
+        if not keepable(model):
             raise TypeError(
-                f"compile=True keeps the compiled step with the model, and a "
-                f"{type(model).__name__} cannot be referred to weakly; use an nn.Module or a "
-                "plain function"
-            ) from None
+                f"train_step(..., compile=True) keeps the compiled step with the model, and a "
+                f"{type(model).__name__} cannot be kept (it is not hashable, or cannot be "
+                "referred to weakly); use an nn.Module or a plain function, or nn.fit"
+            )
+        programs = _PROGRAMS.setdefault(model, {})
     key = (loss, inputs, targets)
     if key not in programs:
         programs[key] = compile(_step(model, loss, inputs, targets), argnums=(), has_aux=True)
@@ -149,4 +157,4 @@ def _as_values(outputs: Any) -> Any:
     return Value(outputs)
 
 
-__all__ = ["Programs", "check_replayable", "compilable", "program", "step"]
+__all__ = ["Programs", "check_replayable", "compilable", "keepable", "program", "step"]

@@ -618,6 +618,24 @@ def test_fit_auto_interprets_a_loss_whose_compiled_step_disagrees() -> None:
     assert runs[0] == runs[1]
 
 
+def test_fit_auto_compares_again_on_the_11th_compiled_step() -> None:
+    """A regulariser switched off after 5 steps: the 2nd compiled step still agrees with the
+    interpreter, the 11th does not, and that step and every later one are interpreted."""
+    model = nn.MLP(2, [4, 1], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.1)
+    graphs = 0
+
+    def switched(outputs: list[Any], targets: list[Any]) -> Value:
+        nonlocal graphs
+        graphs += not outputs[0].is_leaf
+        strength = 0.1 if optimizer.steps < 5 else 0.0
+        return losses.mse(outputs, targets) + strength * losses.l2(model.parameters())
+
+    steps = nn.train.AUTO_COMPILE_STEPS
+    nn.fit(model, switched, optimizer, _two_blobs(), epochs=steps, seed=0, progress=False)
+    assert graphs == 2 + (steps - 10)  # recorded (twice), then interpreted from the 11th step
+
+
 def test_fit_auto_leaves_the_random_state_of_a_dropout_it_cannot_see() -> None:
     """Dropout in training behind a plain function (its modules() unseen): recording refuses at
     the dropout, before any mask is drawn, so a seeded fit equals compile=False's exactly."""
@@ -655,6 +673,9 @@ def test_fit_trains_an_unhashable_model() -> None:
     _same_as_interpreted(
         CountingLoss(), Model(nn.MLP(2, [4, 1], seed=0)), nn.train.AUTO_COMPILE_STEPS, 2
     )
+    loss = CountingLoss()
+    _fit_counting(loss, nn.train.AUTO_COMPILE_STEPS, True, Model(nn.MLP(2, [4, 1], seed=0)))
+    assert loss.graph_calls == 2  # compile=True: the steps kept for the call
 
 
 def test_fit_auto_records_the_step_again_in_each_call() -> None:
