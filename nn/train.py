@@ -163,7 +163,10 @@ def train_step(
             "fit's: it decides from the number of steps a fit runs)"
         )
     if compile:
-        return _compiled_step(model, loss, optimizer, inputs, targets, accuracy)
+        optimizer.zero_grad()
+        result, outputs = compiled.step(model, loss, inputs, targets)
+        optimizer.step()
+        return result, accuracy(outputs, targets) if accuracy is not None else 0.0
     with gc_paused():
         outputs = [model(x) for x in inputs]
         value = loss(outputs, targets)
@@ -176,21 +179,6 @@ def train_step(
         result = value.data
         del outputs, value  # free the graph while the collector is paused
     return result, correct
-
-
-def _compiled_step(
-    model: Callable[[Any], Any],
-    loss: Loss,
-    optimizer: Optimizer,
-    inputs: Sequence[Any],
-    targets: list[Any],
-    accuracy: Accuracy | None,
-) -> tuple[float, float]:
-    """:func:`train_step` with ``compile=True``."""
-    optimizer.zero_grad()
-    result, outputs = compiled.step(model, loss, inputs, targets)
-    optimizer.step()
-    return result, accuracy(outputs, targets) if accuracy is not None else 0.0
 
 
 def _finite(values: np.ndarray, name: str) -> np.ndarray:
